@@ -1,0 +1,88 @@
+package externalidvet
+
+import (
+	"go/ast"
+	"go/types"
+)
+
+// Import paths of the AWS SDK for Go v2 packages the analyzer knows.
+const (
+	awsPath      = "github.com/aws/aws-sdk-go-v2/aws"
+	stsPath      = "github.com/aws/aws-sdk-go-v2/service/sts"
+	stscredsPath = "github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	configPath   = "github.com/aws/aws-sdk-go-v2/config"
+)
+
+// A target is a struct type with a field that carries the external ID.
+type target struct {
+	pkgPath, typeName string
+	field             string // name of the external ID field
+	display           string // qualified name used in messages
+	advice            string // what to do, used in messages
+}
+
+var (
+	inputTarget = &target{
+		pkgPath:  stsPath,
+		typeName: "AssumeRoleInput",
+		field:    "ExternalId",
+		display:  "sts.AssumeRoleInput",
+		advice:   adviceInput,
+	}
+	optionsTarget = &target{
+		pkgPath:  stscredsPath,
+		typeName: "AssumeRoleOptions",
+		field:    "ExternalID",
+		display:  "stscreds.AssumeRoleOptions",
+		advice:   adviceOptions,
+	}
+)
+
+// targetOf returns the target that t is, or points to, or nil.
+func targetOf(t types.Type) *target {
+	if t == nil {
+		return nil
+	}
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return nil
+	}
+	for _, tg := range []*target{inputTarget, optionsTarget} {
+		if n.Obj().Pkg().Path() == tg.pkgPath && n.Obj().Name() == tg.typeName {
+			return tg
+		}
+	}
+	return nil
+}
+
+// fieldTarget returns the target whose external ID field sel selects, or nil.
+func (c *checker) fieldTarget(sel *ast.SelectorExpr) *target {
+	s, ok := c.info.Selections[sel]
+	if !ok || s.Kind() != types.FieldVal {
+		return nil
+	}
+	t := targetOf(s.Recv())
+	if t == nil || len(s.Index()) != 1 || s.Obj().Name() != t.field {
+		return nil
+	}
+	return t
+}
+
+// isFunc reports whether fn is the package-level function pkgPath.name.
+func isFunc(fn *types.Func, pkgPath, name string) bool {
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == pkgPath &&
+		fn.Name() == name && fn.Signature().Recv() == nil
+}
+
+// isSink reports whether fn sends an *sts.AssumeRoleInput it is given as
+// it is: a function or method of package sts, or any method named
+// AssumeRole, such as that of stscreds.AssumeRoleAPIClient.
+func isSink(fn *types.Func) bool {
+	if fn == nil || fn.Pkg() == nil {
+		return false
+	}
+	return fn.Pkg().Path() == stsPath || fn.Name() == "AssumeRole" && fn.Signature().Recv() != nil
+}
