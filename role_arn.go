@@ -1,0 +1,55 @@
+package externalid
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// ParseRoleARN parses an IAM role ARN such as
+// arn:aws:iam::123456789012:role/path/Name, in any partition (aws, aws-cn,
+// aws-us-gov, ...). Any other ARN gives an error wrapping [ErrInvalidRoleARN].
+func ParseRoleARN(roleARN string) (arn.ARN, error) {
+	a, err := arn.Parse(roleARN)
+	if err != nil {
+		return arn.ARN{}, fmt.Errorf("%w: %q is not an ARN; want arn:aws:iam::<account>:role/<name>", ErrInvalidRoleARN, roleARN)
+	}
+	switch {
+	case !isPartition(a.Partition):
+		return arn.ARN{}, fmt.Errorf("%w: %q has partition %q; want aws, aws-cn, aws-us-gov or another aws-* partition", ErrInvalidRoleARN, roleARN, a.Partition)
+	case a.Service != "iam":
+		return arn.ARN{}, fmt.Errorf("%w: %q is an ARN of service %q; want an IAM role (service iam)", ErrInvalidRoleARN, roleARN, a.Service)
+	case a.Region != "":
+		return arn.ARN{}, fmt.Errorf("%w: %q has a region; IAM role ARNs have none", ErrInvalidRoleARN, roleARN)
+	case !isAccountID(a.AccountID):
+		return arn.ARN{}, fmt.Errorf("%w: %q has account %q; want 12 digits", ErrInvalidRoleARN, roleARN, a.AccountID)
+	case !strings.HasPrefix(a.Resource, "role/") || strings.HasSuffix(a.Resource, "/"):
+		return arn.ARN{}, fmt.Errorf("%w: %q names %q; want role/<name>", ErrInvalidRoleARN, roleARN, a.Resource)
+	}
+	return a, nil
+}
+
+func isPartition(p string) bool {
+	if p != "aws" && !strings.HasPrefix(p, "aws-") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; !('a' <= c && c <= 'z' || c == '-') {
+			return false
+		}
+	}
+	return !strings.HasSuffix(p, "-")
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,135 @@
+package externalid
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+)
+
+// ResolveExternalID returns tenantID's ExternalId from the cache, or reads it
+// from Secrets Manager when the cached value is older than the TTL.
+func (r *SecretsManagerResolver) ResolveExternalID(ctx context.Context, tenantID string) (ExternalID, error) {
+	if err := ValidateTenantID(tenantID); err != nil {
+		return ExternalID{}, err
+	}
+	if r.err != nil {
+		return ExternalID{}, r.err
+	}
+	if id, ok := r.fresh(tenantID); ok {
+		return id, nil
+	}
+	detached := context.WithoutCancel(ctx)
+	ch := r.group.DoChan(tenantID, func() (any, error) {
+		return r.refresh(detached, tenantID)
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return ExternalID{}, res.Err
+		}
+		return res.Val.(ExternalID), nil
+	case <-ctx.Done():
+		return ExternalID{}, fmt.Errorf("externalid: resolve ExternalId for tenant %q: %w", tenantID, ctx.Err())
+	}
+}
+
+// fresh returns the cached value if it is within its TTL.
+func (r *SecretsManagerResolver) fresh(tenantID string) (ExternalID, bool) {
+	now := r.opts.Now()
+	r.mu.Lock()
+	e, ok := r.cache.Get(tenantID)
+	r.mu.Unlock()
+	if ok && now.Before(e.freshUntil) {
+		return e.id, true
+	}
+	return ExternalID{}, false
+}
+
+// refresh runs once per tenant at a time, inside the singleflight group.
+func (r *SecretsManagerResolver) refresh(ctx context.Context, tenantID string) (ExternalID, error) {
+	// A flight that finished just before this one began may have stored a
+	// fresh value: serve it rather than read the secret twice in one TTL.
+	if id, ok := r.fresh(tenantID); ok {
+		return id, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.opts.LookupTimeout)
+	defer cancel()
+
+	secretID := r.opts.SecretID(tenantID)
+	id, err := r.fetch(ctx, secretID)
+	now := r.opts.Now()
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err == nil {
+		r.cache.Add(tenantID, resolvedSecret{id: id, fetchedAt: now, freshUntil: now.Add(r.opts.TTL)})
+		return id, nil
+	}
+	last, ok := r.cache.Peek(tenantID)
+	if ok && isTransient(err) && r.opts.MaxStale >= 0 && now.Sub(last.fetchedAt) <= r.opts.MaxStale {
+		last.freshUntil = now.Add(min(StaleRetryInterval, r.opts.TTL))
+		r.cache.Add(tenantID, last)
+		return last.id, nil
+	}
+	if !isTransient(err) {
+		r.cache.Remove(tenantID) // never mask not-found, denied or bad content
+	}
+	return ExternalID{}, &ResolveError{TenantID: tenantID, SecretID: secretID, Err: err}
+}
+
+// fetch reads and parses one secret.
+func (r *SecretsManagerResolver) fetch(ctx context.Context, secretID string) (ExternalID, error) {
+	out, err := r.client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
+		SecretId:     &secretID,
+		VersionStage: &r.opts.VersionStage,
+	})
+	if err != nil {
+		if isSecretNotFound(err) {
+			return ExternalID{}, fmt.Errorf("%w (onboard the tenant, or check SecretsManagerOptions.SecretID): %w", ErrExternalIDNotFound, err)
+		}
+		return ExternalID{}, err
+	}
+	// Secrets Manager treats a name ending in "-" and six characters as a
+	// partial ARN, so tenant "acme-a1B2c3" could read the secret of tenant
+	// "acme". Accept only the secret that was asked for.
+	if !strings.HasPrefix(secretID, "arn:") && out.Name != nil && *out.Name != secretID {
+		return ExternalID{}, fmt.Errorf("%w: Secrets Manager answered with secret %q, which is not %q (a partial ARN match); refusing another tenant's secret",
+			ErrExternalIDNotFound, *out.Name, secretID)
+	}
+	return parseSecret(out.SecretString, r.opts.JSONKey)
+}
+
+// isSecretNotFound reports a missing secret, or one scheduled for deletion.
+func isSecretNotFound(err error) bool {
+	switch apiErrorCode(err) {
+	case "ResourceNotFoundException":
+		return true
+	case "InvalidRequestException":
+		return strings.Contains(strings.ToLower(err.Error()), "deleted") ||
+			strings.Contains(strings.ToLower(err.Error()), "deletion")
+	}
+	return false
+}
+
+// ResolveError reports a failed lookup of a tenant's ExternalId. It names the
+// tenant and the secret, never the value. Err wraps [ErrExternalIDNotFound],
+// [ErrInvalidExternalID] or the Secrets Manager error, for [errors.Is] and
+// [errors.As].
+type ResolveError struct {
+	TenantID string
+	SecretID string
+	Err      error
+}
+
+func (e *ResolveError) Error() string {
+	return fmt.Sprintf("externalid: resolve ExternalId of tenant %q from secret %q: %v", e.TenantID, e.SecretID, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *ResolveError) Unwrap() error { return e.Err }
+
+// errNoSecretString is returned for a secret that holds only SecretBinary.
+var errNoSecretString = errors.New("the secret has no SecretString (binary secrets are not supported); store the ExternalId as a string")
