@@ -9,5 +9,5 @@ import (
 
 func Test(t *testing.T) {
 	testdata := analysistest.TestData()
-	analysistest.Run(t, testdata, externalidvet.Analyzer, "input")
+	analysistest.Run(t, testdata, externalidvet.Analyzer, "input", "options")
 }
