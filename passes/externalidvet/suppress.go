@@ -6,7 +6,7 @@ import (
 )
 
 // ignoreDirective starts a comment that suppresses a finding on its own
-// line or the line below. A reason must follow it.
+// line or the line below. A reason must follow it, before any "//".
 const ignoreDirective = "//externalid:ignore"
 
 // An ignoreKey is a line of a file.
@@ -26,7 +26,8 @@ func (c *checker) readIgnores() {
 				if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 					continue // not ours, as in //externalid:ignored
 				}
-				if strings.TrimSpace(rest) == "" {
+				reason, _, _ := strings.Cut(rest, "//") // a comment in the comment is no reason
+				if strings.TrimSpace(reason) == "" {
 					c.pass.Report(diagnostic(comment.Pos(), comment.End(), categorySuppression, msgNoReason))
 					continue
 				}
