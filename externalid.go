@@ -20,23 +20,19 @@ const (
 //
 // The raw value is readable only through [ExternalID.Value]. Every other way
 // of rendering it (fmt verbs, JSON, text marshalling, slog) prints a redacted
-// form that carries the [ExternalID.Fingerprint]. The value is held behind a
-// pointer, so even reflection-based printing of a struct that embeds an
-// ExternalID in an unexported field shows an address, not the secret.
+// form that carries the [ExternalID.Fingerprint]. The value is held inside a
+// closure, so even reflection-based printing of a struct that holds an
+// ExternalID in an unexported field (which bypasses the methods) shows a
+// function address, not the secret.
 //
 // The zero value is invalid: it reports IsZero, and [Provider] refuses it with
-// [ErrMissingExternalID]. Compare two values with [ExternalID.Equal]; the ==
-// operator compares identity, not content.
+// [ErrMissingExternalID]. ExternalIDs are not comparable with ==; use
+// [ExternalID.Equal].
 //
 // An ExternalID is immutable and safe for concurrent use.
 type ExternalID struct {
-	s *secret
-}
-
-// secret holds the value and its precomputed fingerprint.
-type secret struct {
-	value       string
 	fingerprint string
+	value       func() string // nil for the zero value; a closure hides the value from reflection
 }
 
 // New validates value against STS's constraints for sts:ExternalId: 2 to 1224
@@ -46,7 +42,7 @@ func New(value string) (ExternalID, error) {
 	if err := validateExternalID(value); err != nil {
 		return ExternalID{}, err
 	}
-	return ExternalID{s: &secret{value: value, fingerprint: fingerprint(value)}}, nil
+	return ExternalID{fingerprint: fingerprint(value), value: func() string { return value }}, nil
 }
 
 func validateExternalID(value string) error {
@@ -86,22 +82,22 @@ func Generate() (ExternalID, error) {
 // ExternalId parameter of an STS AssumeRole request, or a trust policy.
 // It returns "" for the zero ExternalID.
 func (id ExternalID) Value() string {
-	if id.s == nil {
+	if id.value == nil {
 		return ""
 	}
-	return id.s.value
+	return id.value()
 }
 
 // IsZero reports whether id is the zero ExternalID, which holds no value.
-func (id ExternalID) IsZero() bool { return id.s == nil }
+func (id ExternalID) IsZero() bool { return id.value == nil }
 
 // Equal reports whether id and other hold the same value, in constant time.
 // Two zero ExternalIDs are equal.
 func (id ExternalID) Equal(other ExternalID) bool {
-	if id.s == nil || other.s == nil {
-		return id.s == other.s
+	if id.IsZero() || other.IsZero() {
+		return id.IsZero() == other.IsZero()
 	}
-	return subtle.ConstantTimeCompare([]byte(id.s.value), []byte(other.s.value)) == 1
+	return subtle.ConstantTimeCompare([]byte(id.value()), []byte(other.value())) == 1
 }
 
 // Fingerprint returns a short, stable, one-way identifier of the value that is
@@ -112,10 +108,7 @@ func (id ExternalID) Equal(other ExternalID) bool {
 //
 // It returns "" for the zero ExternalID.
 func (id ExternalID) Fingerprint() string {
-	if id.s == nil {
-		return ""
-	}
-	return id.s.fingerprint
+	return id.fingerprint
 }
 
 // FingerprintOf returns the fingerprint that [New] would give value, without

@@ -13,10 +13,10 @@ const zeroRedacted = "ExternalID(zero)"
 
 // String returns a redacted form such as "ExternalID(redacted sha256:3f2a9c1b7d4e)".
 func (id ExternalID) String() string {
-	if id.s == nil {
+	if id.IsZero() {
 		return zeroRedacted
 	}
-	return "ExternalID(redacted " + id.s.fingerprint + ")"
+	return "ExternalID(redacted " + id.fingerprint + ")"
 }
 
 // GoString returns the redacted form for the %#v verb.

@@ -1,0 +1,41 @@
+package externalid_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/tenantrole/externalid"
+)
+
+func TestParseRoleARN(t *testing.T) {
+	tests := []struct {
+		arn   string
+		valid bool
+	}{
+		{"arn:aws:iam::123456789012:role/SaaSAccess", true},
+		{"arn:aws:iam::123456789012:role/path/to/SaaSAccess", true},
+		{"arn:aws-cn:iam::123456789012:role/SaaSAccess", true},
+		{"arn:aws-us-gov:iam::123456789012:role/SaaSAccess", true},
+		{"", false},
+		{"SaaSAccess", false},
+		{"arn:aws:iam::123456789012:user/alice", false},
+		{"arn:aws:sts::123456789012:assumed-role/SaaSAccess/s", false},
+		{"arn:aws:s3:::bucket", false},
+		{"arn:aws:iam:us-east-1:123456789012:role/SaaSAccess", false},
+		{"arn:aws:iam::12345:role/SaaSAccess", false},
+		{"arn:aws:iam::123456789012:role/", false},
+		{"arn:gcp:iam::123456789012:role/SaaSAccess", false},
+		{"arn:AWS:iam::123456789012:role/SaaSAccess", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arn, func(t *testing.T) {
+			_, err := externalid.ParseRoleARN(tt.arn)
+			if tt.valid && err != nil {
+				t.Fatalf("ParseRoleARN() = %v; want nil", err)
+			}
+			if !tt.valid && !errors.Is(err, externalid.ErrInvalidRoleARN) {
+				t.Fatalf("ParseRoleARN() = %v; want ErrInvalidRoleARN", err)
+			}
+		})
+	}
+}
