@@ -1,0 +1,90 @@
+package lru_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/tenantrole/externalid/internal/lru"
+)
+
+func keys(c *lru.Cache[string, int]) []string {
+	var out []string
+	c.RangeOldest(func(k string, _ int) bool { out = append(out, k); return true })
+	return out
+}
+
+func TestEvictsLeastRecentlyUsed(t *testing.T) {
+	c := lru.New[string, int](2)
+	c.Add("a", 1)
+	c.Add("b", 2)
+	if _, ok := c.Get("a"); !ok {
+		t.Fatal("Get(a) missing")
+	}
+	k, v, evicted := c.Add("c", 3)
+	if !evicted || k != "b" || v != 2 {
+		t.Fatalf("Add(c) evicted = %q, %d, %v; want b, 2, true", k, v, evicted)
+	}
+	if got, want := keys(c), []string{"a", "c"}; !slices.Equal(got, want) {
+		t.Fatalf("order = %v; want %v", got, want)
+	}
+}
+
+func TestAddExistingUpdatesWithoutEviction(t *testing.T) {
+	c := lru.New[string, int](1)
+	c.Add("a", 1)
+	if _, _, evicted := c.Add("a", 2); evicted {
+		t.Fatal("Add(existing) evicted")
+	}
+	if v, _ := c.Peek("a"); v != 2 {
+		t.Fatalf("Peek(a) = %d; want 2", v)
+	}
+}
+
+func TestPeekKeepsRecency(t *testing.T) {
+	c := lru.New[string, int](2)
+	c.Add("a", 1)
+	c.Add("b", 2)
+	c.Peek("a")
+	if k, _, _ := c.Oldest(); k != "a" {
+		t.Fatalf("Oldest() = %q; want a", k)
+	}
+}
+
+func TestRemove(t *testing.T) {
+	c := lru.New[string, int](3)
+	c.Add("a", 1)
+	c.Add("b", 2)
+	if !c.Remove("a") || c.Remove("a") {
+		t.Fatal("Remove(a) twice = want true then false")
+	}
+	if c.Len() != 1 {
+		t.Fatalf("Len() = %d; want 1", c.Len())
+	}
+	if _, ok := c.Get("a"); ok {
+		t.Fatal("Get(a) after Remove found it")
+	}
+}
+
+func TestCapacityBelowOneHoldsOne(t *testing.T) {
+	c := lru.New[string, int](0)
+	c.Add("a", 1)
+	c.Add("b", 2)
+	if c.Len() != 1 {
+		t.Fatalf("Len() = %d; want 1", c.Len())
+	}
+}
+
+func TestOldestEmpty(t *testing.T) {
+	if _, _, ok := lru.New[int, int](1).Oldest(); ok {
+		t.Fatal("Oldest() on empty cache ok = true")
+	}
+}
+
+func TestGetDoesNotAllocate(t *testing.T) {
+	c := lru.New[string, int](10)
+	c.Add("a", 1)
+	c.Add("b", 2)
+	if n := testing.AllocsPerRun(100, func() { c.Get("a"); c.Get("b") }); n != 0 {
+		t.Fatalf("Get allocs = %v; want 0", n)
+	}
+}
