@@ -28,8 +28,8 @@ const (
 
 	msgHardcoded = "%s.%s is a hard-coded constant: an external ID must be unique per customer and kept out of source; " +
 		"resolve it per tenant at run time with externalid.NewProvider or a resolver"
-	msgInvalid = "%s.%s constant %s, which STS rejects (2 to 1224 characters of [\\w+=,.@:/-]): " +
-		"AssumeRole will fail with a ValidationError; resolve the external ID per tenant at run time with externalid.NewProvider or a resolver"
+	msgInvalid = "%s.%s constant %s: STS allows 2 to 1224 characters of [\\w+=,.@:/-] and AssumeRole will fail with a ValidationError; " +
+		"resolve the external ID per tenant at run time with externalid.NewProvider or a resolver"
 	msgNoReason = "//externalid:ignore needs a reason, as in \"//externalid:ignore the quickstart shows the raw SDK call\"; " +
 		"without one it suppresses nothing"
 )

@@ -87,7 +87,7 @@ func constraintProblem(s string) string {
 	case len(s) > maxExternalIDLen:
 		return fmt.Sprintf("is %d characters long", len(s))
 	case !externalIDChars.MatchString(s):
-		return "has a character outside [\\w+=,.@:/-]"
+		return "has a character STS does not allow"
 	}
 	return ""
 }

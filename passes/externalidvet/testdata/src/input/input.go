@@ -33,8 +33,8 @@ func constants(ctx context.Context, c *sts.Client) {
 	c.AssumeRole(ctx, &sts.AssumeRoleInput{ExternalId: aws.String("b7c1e2d4-9f0a")}) // want `externalidvet\(hardcoded\): sts.AssumeRoleInput.ExternalId is a hard-coded constant`
 	c.AssumeRole(ctx, &sts.AssumeRoleInput{ExternalId: aws.String(tenantID)})        // want `externalidvet\(hardcoded\)`
 	c.AssumeRole(ctx, &sts.AssumeRoleInput{ExternalId: new("b7c1e2d4" + "-9f0a")})   // want `externalidvet\(hardcoded\)`
-	c.AssumeRole(ctx, &sts.AssumeRoleInput{ExternalId: aws.String("x")})             // want `externalidvet\(invalid\): sts.AssumeRoleInput.ExternalId constant is 1 character long, which STS rejects`
-	c.AssumeRole(ctx, &sts.AssumeRoleInput{ExternalId: aws.String("tenant 7")})      // want `externalidvet\(invalid\): .* constant has a character outside`
+	c.AssumeRole(ctx, &sts.AssumeRoleInput{ExternalId: aws.String("x")})             // want `externalidvet\(invalid\): sts.AssumeRoleInput.ExternalId constant is 1 character long: STS allows 2 to 1224 characters of \[\\w\+=,\.@:/-\] and AssumeRole will fail with a ValidationError`
+	c.AssumeRole(ctx, &sts.AssumeRoleInput{ExternalId: aws.String("tenant 7")})      // want `externalidvet\(invalid\): .* constant has a character STS does not allow: STS allows 2 to 1224 characters`
 	c.AssumeRole(ctx, &sts.AssumeRoleInput{ExternalId: aws.String(string(long[:]))})
 	in := &sts.AssumeRoleInput{}
 	in.ExternalId = aws.String("fixed-id") // want `externalidvet\(hardcoded\)`

@@ -167,7 +167,7 @@ func literals(c *sts.Client, arn, id string) {
 	nilOpts := stscreds.AssumeRoleOptions{ExternalID: nil} // want `stscreds.AssumeRoleOptions with a nil ExternalID`
 	stscreds.NewAssumeRoleProvider(c, arn, func(o *stscreds.AssumeRoleOptions) { *o = nilOpts })
 	_ = stscreds.AssumeRoleOptions{}                                    // discarded: unknown
-	_ = stscreds.AssumeRoleOptions{ExternalID: aws.String("p@ss word")} // want `externalidvet\(invalid\): stscreds.AssumeRoleOptions.ExternalID constant has a character outside`
+	_ = stscreds.AssumeRoleOptions{ExternalID: aws.String("p@ss word")} // want `externalidvet\(invalid\): stscreds.AssumeRoleOptions.ExternalID constant has a character STS does not allow: STS allows 2 to 1224 characters`
 }
 
 // config.WithAssumeRoleCredentialOptions.
