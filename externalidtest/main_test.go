@@ -1,0 +1,17 @@
+package externalidtest_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/tenantrole/externalid/internal/motoserver"
+)
+
+// moto is the shared moto_server for the conformance suite.
+var moto motoserver.Lazy
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	moto.Close()
+	os.Exit(code)
+}
