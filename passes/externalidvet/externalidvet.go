@@ -98,6 +98,9 @@ func (c *checker) checkCall(call *ast.CallExpr) {
 		if call.Ellipsis.IsValid() || len(call.Args) < 2 {
 			return // options in a slice: unknown
 		}
+		if !isSTSClient(c.info.TypeOf(call.Args[0])) {
+			return // a client wrapper may set the ExternalId: unknown
+		}
 		eff := effectNone
 		for _, arg := range call.Args[2:] {
 			eff = join(eff, c.optionEffect(arg))

@@ -42,7 +42,7 @@ func (c *checker) literalProven(cur inspector.Cursor, t *target) bool {
 	}
 	switch kind, i := cur.ParentEdge(); kind {
 	case edge.CallExpr_Args:
-		return t == inputTarget && c.isSinkCall(cur.Parent().Node().(*ast.CallExpr))
+		return t == inputTarget && c.isSinkCall(cur.Parent().Node().(*ast.CallExpr), i)
 	case edge.AssignStmt_Rhs:
 		assign := cur.Parent().Node().(*ast.AssignStmt)
 		return len(assign.Lhs) == len(assign.Rhs) && c.storeProven(fn, assign, assign.Lhs[i], t, 0)
@@ -110,13 +110,14 @@ func (c *checker) useProven(fn, cur inspector.Cursor, t *target, def *ast.Assign
 		// v.RoleArn = ... is fine; v.ExternalId, read or written, is not.
 		return parent.Node().(*ast.SelectorExpr).Sel.Name != t.field
 	case edge.CallExpr_Args:
-		return t == inputTarget && c.isSinkCall(parent.Node().(*ast.CallExpr))
+		return t == inputTarget && c.isSinkCall(parent.Node().(*ast.CallExpr), i)
 	case edge.UnaryExpr_X:
 		// &v passed to AssumeRole.
 		u := parent.Node().(*ast.UnaryExpr)
 		parent = parent.UnparenEnclosing()
-		return u.Op == token.AND && t == inputTarget && parent.ParentEdgeKind() == edge.CallExpr_Args &&
-			c.isSinkCall(parent.Parent().Node().(*ast.CallExpr))
+		kind, i := parent.ParentEdge()
+		return u.Op == token.AND && t == inputTarget && kind == edge.CallExpr_Args &&
+			c.isSinkCall(parent.Parent().Node().(*ast.CallExpr), i)
 	case edge.StarExpr_X:
 		// *v = value, the assignment being followed.
 		parent = parent.UnparenEnclosing()
@@ -131,10 +132,12 @@ func (c *checker) useProven(fn, cur inspector.Cursor, t *target, def *ast.Assign
 	return false
 }
 
-// isSinkCall reports whether call sends its *sts.AssumeRoleInput as is.
-func (c *checker) isSinkCall(call *ast.CallExpr) bool {
+// isSinkCall reports whether call sends the *sts.AssumeRoleInput that is
+// its argument arg as is. A call with per-call options after the input
+// is not a sink: a middleware added there may set the ExternalId.
+func (c *checker) isSinkCall(call *ast.CallExpr, arg int) bool {
 	fn, _ := typeutil.Callee(c.info, call).(*types.Func)
-	return isSink(fn)
+	return isSink(fn) && arg == len(call.Args)-1 && !call.Ellipsis.IsValid()
 }
 
 // enclosingFunc returns the outermost function declaration or literal

@@ -93,7 +93,10 @@ func (c *checker) resultEffect(fn *types.Func) effect {
 	}
 	c.resultMemo[fn] = effectUnknown // against recursion
 	eff, returns := effectNone, 0
-	body, _ := c.root.FindNode(decl.Body)
+	body, ok := c.root.FindNode(decl.Body)
+	if !ok {
+		return effectUnknown
+	}
 	body.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil)}, func(cur inspector.Cursor) bool {
 		ret, ok := cur.Node().(*ast.ReturnStmt)
 		if !ok {
@@ -139,7 +142,10 @@ func (c *checker) paramEffect(p *types.Var, body *ast.BlockStmt) effect {
 	}
 	c.paramMemo[p] = effectUnknown // against recursion
 	eff := effectNone
-	cur, _ := c.root.FindNode(body)
+	cur, ok := c.root.FindNode(body)
+	if !ok {
+		return effectUnknown
+	}
 	for use := range cur.Preorder((*ast.Ident)(nil)) {
 		if c.info.Uses[use.Node().(*ast.Ident)] == p {
 			eff = join(eff, c.useEffect(use))

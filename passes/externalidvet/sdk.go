@@ -78,11 +78,21 @@ func isFunc(fn *types.Func, pkgPath, name string) bool {
 }
 
 // isSink reports whether fn sends an *sts.AssumeRoleInput it is given as
-// it is: a function or method of package sts, or any method named
-// AssumeRole, such as that of stscreds.AssumeRoleAPIClient.
+// it is: a function or method of package sts, such as
+// (*sts.Client).AssumeRole. An interface method, such as that of
+// stscreds.AssumeRoleAPIClient, is not a sink: its implementation may be a
+// wrapper that sets the ExternalId.
 func isSink(fn *types.Func) bool {
-	if fn == nil || fn.Pkg() == nil {
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == stsPath
+}
+
+// isSTSClient reports whether t is *sts.Client, which sends the input of
+// AssumeRole as it is.
+func isSTSClient(t types.Type) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
 		return false
 	}
-	return fn.Pkg().Path() == stsPath || fn.Name() == "AssumeRole" && fn.Signature().Recv() != nil
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == stsPath && n.Obj().Name() == "Client"
 }

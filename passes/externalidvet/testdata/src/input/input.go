@@ -125,3 +125,11 @@ func elsewhere(ctx context.Context, c *sts.Client, h *holder, id string) {
 func send(ctx context.Context, c *sts.Client, in *sts.AssumeRoleInput) {
 	c.AssumeRole(ctx, in)
 }
+
+// Per-call options may add a middleware that sets the ExternalId: unknown.
+func perCallOptions(ctx context.Context, c *sts.Client, optFns []func(*sts.Options)) {
+	c.AssumeRole(ctx, &sts.AssumeRoleInput{}, func(o *sts.Options) {})
+	c.AssumeRole(ctx, &sts.AssumeRoleInput{}, optFns...)
+	in := &sts.AssumeRoleInput{}
+	c.AssumeRole(ctx, in, optFns...)
+}
