@@ -20,7 +20,9 @@
 // It also reports an ExternalId or ExternalID that is a constant: a
 // constant that breaks STS's constraints (2 to 1224 characters of
 // [\w+=,.@:/-]) is in category "invalid", any other constant is in
-// category "hardcoded". Missing external IDs are in category "missing".
+// category "hardcoded". Constants in _test.go files are fixtures and are
+// not reported. Missing external IDs are in category "missing", in test
+// files too.
 // Every message starts with "externalidvet(category):".
 //
 // The analyzer reports only what it can prove. An option it cannot see

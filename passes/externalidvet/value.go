@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/types"
 	"regexp"
+	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -56,10 +57,10 @@ func (c *checker) isStringPointer(call *ast.CallExpr) bool {
 func isMissing(kind valueKind) bool { return kind == valueNil || kind == valueEmpty }
 
 // checkConstant reports value, stored in the external ID field of t, if
-// it is a constant.
+// it is a constant. Constants in test files are fixtures, not findings.
 func (c *checker) checkConstant(t *target, value ast.Expr) {
 	kind, s := c.classifyValue(value)
-	if kind != valueConst {
+	if kind != valueConst || strings.HasSuffix(c.pass.Fset.Position(value.Pos()).Filename, "_test.go") {
 		return
 	}
 	if problem := constraintProblem(s); problem != "" {
