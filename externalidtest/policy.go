@@ -82,13 +82,13 @@ func parseStatement(rs rawStatement) (statement, error) {
 		st.allow = true
 	case "Deny":
 	default:
-		return st, fmt.Errorf("Effect must be Allow or Deny, not %q", rs.Effect)
+		return st, fmt.Errorf("the Effect must be Allow or Deny, not %q", rs.Effect)
 	}
 	switch {
 	case rs.NotPrincipal != nil:
-		return st, fmt.Errorf("NotPrincipal is not modelled by externalidtest")
+		return st, fmt.Errorf("the NotPrincipal element is not modelled by externalidtest")
 	case rs.NotAction != nil:
-		return st, fmt.Errorf("NotAction is not modelled by externalidtest")
+		return st, fmt.Errorf("the NotAction element is not modelled by externalidtest")
 	case rs.Resource != nil || rs.NotResource != nil:
 		return st, fmt.Errorf("a trust policy has prohibited field Resource")
 	case rs.Principal == nil:
@@ -101,7 +101,7 @@ func parseStatement(rs rawStatement) (statement, error) {
 	}
 	actions, err := stringOrList(rs.Action)
 	if err != nil || len(actions) == 0 {
-		return st, fmt.Errorf("Action must be a string or a list of strings")
+		return st, fmt.Errorf("the Action must be a string or a list of strings")
 	}
 	st.actions = actions
 	for op, keys := range rs.Condition {
@@ -122,19 +122,19 @@ func (st *statement) parsePrincipal(raw json.RawMessage) error {
 	var star string
 	if json.Unmarshal(raw, &star) == nil {
 		if star != "*" {
-			return fmt.Errorf("Principal must be \"*\" or an object, not %q", star)
+			return fmt.Errorf("the Principal must be \"*\" or an object, not %q", star)
 		}
 		st.anyPrincipal = true
 		return nil
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
-		return fmt.Errorf("Principal must be \"*\" or an object")
+		return fmt.Errorf("the Principal must be \"*\" or an object")
 	}
 	for k, v := range obj {
 		entries, err := stringOrList(v)
 		if err != nil {
-			return fmt.Errorf("Principal.%s must be a string or a list of strings", k)
+			return fmt.Errorf("the Principal.%s entry must be a string or a list of strings", k)
 		}
 		if k != "AWS" {
 			continue
