@@ -30,12 +30,12 @@
 // the call unknown rather than a finding; so does an input stored in a
 // variable whose ExternalId is assigned later, or that escapes into code
 // the analyzer cannot follow (returned, stored in a field, passed to a
-// function other than a method of *sts.Client). Options built by function
-// literals, by functions and methods of the same package and by local
-// variables are followed. An input passed to an interface's AssumeRole,
-// or with per-call options, and a provider built on a client other than
-// *sts.Client, are unknown too: a wrapper or middleware may set the
-// ExternalId.
+// function other than AssumeRole of *sts.Client or of an interface such as
+// stscreds.AssumeRoleAPIClient). Options built by function literals, by
+// functions and methods of the same package and by local variables are
+// followed. An input sent with per-call options, and a provider built on a
+// concrete client type other than *sts.Client, are unknown too: a
+// middleware or wrapper may set the ExternalId.
 //
 // A finding is suppressed by a comment on its line or on the line above:
 //

@@ -98,8 +98,8 @@ func (c *checker) checkCall(call *ast.CallExpr) {
 		if call.Ellipsis.IsValid() || len(call.Args) < 2 {
 			return // options in a slice: unknown
 		}
-		if !isSTSClient(c.info.TypeOf(call.Args[0])) {
-			return // a client wrapper may set the ExternalId: unknown
+		if client := c.info.TypeOf(call.Args[0]); !isSTSClient(client) && !types.IsInterface(client) {
+			return // a concrete wrapper client may set the ExternalId: unknown
 		}
 		eff := effectNone
 		for _, arg := range call.Args[2:] {

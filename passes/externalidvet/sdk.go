@@ -79,11 +79,20 @@ func isFunc(fn *types.Func, pkgPath, name string) bool {
 
 // isSink reports whether fn sends an *sts.AssumeRoleInput it is given as
 // it is: a function or method of package sts, such as
-// (*sts.Client).AssumeRole. An interface method, such as that of
-// stscreds.AssumeRoleAPIClient, is not a sink: its implementation may be a
-// wrapper that sets the ExternalId.
+// (*sts.Client).AssumeRole, or the AssumeRole method of an interface, such as
+// stscreds.AssumeRoleAPIClient, whose implementations are *sts.Client and
+// its test fakes. A wrapper that fills in the ExternalId behind such an
+// interface is rare enough to take a suppression with its reason.
 func isSink(fn *types.Func) bool {
-	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == stsPath
+	if fn == nil || fn.Pkg() == nil {
+		return false
+	}
+	if fn.Pkg().Path() == stsPath {
+		return true
+	}
+	recv := fn.Signature().Recv()
+	return fn.Name() == "AssumeRole" && recv != nil && types.IsInterface(recv.Type()) &&
+		fn.Signature().Params().Len() >= 2 && targetOf(fn.Signature().Params().At(1).Type()) == inputTarget
 }
 
 // isSTSClient reports whether t is *sts.Client, which sends the input of

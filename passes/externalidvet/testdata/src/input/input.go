@@ -5,6 +5,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -132,4 +133,18 @@ func perCallOptions(ctx context.Context, c *sts.Client, optFns []func(*sts.Optio
 	c.AssumeRole(ctx, &sts.AssumeRoleInput{}, optFns...)
 	in := &sts.AssumeRoleInput{}
 	c.AssumeRole(ctx, in, optFns...)
+}
+
+// roleAssumer is an interface of the caller's own, like stscreds.AssumeRoleAPIClient.
+type roleAssumer interface {
+	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
+}
+
+// An interface's AssumeRole sends the input as it is: its implementations
+// are *sts.Client and fakes.
+func viaInterface(ctx context.Context, api stscreds.AssumeRoleAPIClient, own roleAssumer, arn, id string) {
+	api.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: &arn}) // want `without ExternalId`
+	in := &sts.AssumeRoleInput{RoleArn: &arn}                // want `without ExternalId`
+	own.AssumeRole(ctx, in)
+	api.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: &arn, ExternalId: &id})
 }

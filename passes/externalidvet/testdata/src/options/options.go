@@ -182,3 +182,14 @@ func loadConfig(ctx context.Context, id string, param func(*stscreds.AssumeRoleO
 	config.LoadDefaultConfig(ctx, config.WithAssumeRoleCredentialOptions(withExternalID(id)))
 	config.LoadDefaultConfig(ctx, config.WithAssumeRoleCredentialOptions(param))
 }
+
+// tenantClient is a concrete wrapper that may set the ExternalId itself.
+type tenantClient struct{ c *sts.Client }
+
+func (w tenantClient) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	return w.c.AssumeRole(ctx, in, optFns...)
+}
+
+func concreteWrapper(c *sts.Client, arn string) {
+	stscreds.NewAssumeRoleProvider(tenantClient{c}, arn) // a concrete wrapper: unknown
+}

@@ -15,11 +15,11 @@ type AssumeRoleInput struct{ ExternalId *string }
 
 func assume(ctx context.Context, c *stsv2.Client, api creds.AssumeRoleAPIClient, arn, id string) {
 	c.AssumeRole(ctx, &stsv2.AssumeRoleInput{RoleArn: &arn})                        // want `externalidvet\(missing\): sts.AssumeRoleInput without ExternalId`
-	api.AssumeRole(ctx, &stsv2.AssumeRoleInput{RoleArn: &arn})                      // the implementation may set ExternalId: unknown
+	api.AssumeRole(ctx, &stsv2.AssumeRoleInput{RoleArn: &arn})                      // want `without ExternalId`
 	c.AssumeRole(ctx, &stsv2.AssumeRoleInput{ExternalId: awsv2.String("fixed-id")}) // want `externalidvet\(hardcoded\)`
 	c.AssumeRole(ctx, &stsv2.AssumeRoleInput{ExternalId: awsv2.String(id)})
 	creds.NewAssumeRoleProvider(c, arn)                                                                  // want `stscreds.NewAssumeRoleProvider without an option that sets ExternalID`
-	creds.NewAssumeRoleProvider(api, arn)                                                                // a wrapper client may set ExternalId: unknown
+	creds.NewAssumeRoleProvider(api, arn)                                                                // want `stscreds.NewAssumeRoleProvider without an option that sets ExternalID`
 	cfg.LoadDefaultConfig(ctx, cfg.WithAssumeRoleCredentialOptions(func(o *creds.AssumeRoleOptions) {})) // want `config.WithAssumeRoleCredentialOptions with an option that does not set ExternalID`
 	_ = AssumeRoleInput{}
 }
