@@ -79,6 +79,14 @@ func (p *Provider) RoleARN() string { return p.roleARN }
 // If STS denies the call and the resolver is an [Invalidator], the cached
 // value is dropped and resolved again; if it changed (it was rotated), the
 // call is retried once with the new value.
+//
+// If STS still denies it, [ProviderOptions.StageFallback] is set and the
+// resolver is a [StagedResolver], the call is retried once with the other
+// staged value: AWSPENDING if a version carries it, else AWSPREVIOUS. This
+// keeps requests working while a customer's trust policy and the secret's
+// AWSCURRENT disagree during a rotation. When that retry succeeds,
+// [ProviderOptions.OnStage] reports the stage. When every attempt is denied,
+// the error is the first denial.
 func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	id, err := p.resolve(ctx)
 	if err != nil {
@@ -88,16 +96,19 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	if !errors.Is(err, ErrAccessDenied) {
 		return creds, err
 	}
-	inv, ok := p.resolver.(Invalidator)
-	if !ok {
-		return aws.Credentials{}, err
+	tried := []ExternalID{id}
+	if inv, ok := p.resolver.(Invalidator); ok {
+		inv.Invalidate(p.tenantID)
+		next, rerr := p.resolve(ctx)
+		if rerr == nil && !next.Equal(id) {
+			creds, nerr := p.assumeRole(ctx, next)
+			if !errors.Is(nerr, ErrAccessDenied) {
+				return creds, nerr
+			}
+			tried = append(tried, next)
+		}
 	}
-	inv.Invalidate(p.tenantID)
-	next, rerr := p.resolve(ctx)
-	if rerr != nil || next.Equal(id) {
-		return aws.Credentials{}, err
-	}
-	return p.assumeRole(ctx, next)
+	return p.retryStaged(ctx, err, tried...)
 }
 
 // ProviderSources reports the credential source for the SDK's user agent.

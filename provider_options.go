@@ -64,6 +64,24 @@ type ProviderOptions struct {
 	// SourceIdentity is the source identity to set on the session
 	// ([\w+=,.@-]{2,64}). Defaults to none.
 	SourceIdentity string
+
+	// StageFallback, when true and the resolver is a [StagedResolver], makes
+	// a Retrieve that STS denied with the current value try the other staged
+	// value once (see [Provider.Retrieve]), so that requests keep working
+	// while the secret's AWSCURRENT and the customer's trust policy disagree
+	// during a rotation. Defaults to false, because each denied Retrieve then
+	// reads up to two more secret versions: a role that is denied for
+	// another reason (deleted, wrong principal) would cost GetSecretValue
+	// calls on every attempt.
+	StageFallback bool
+
+	// OnStage, when set, is called after a Retrieve succeeded only with a
+	// staged value other than the current one (see [Provider.Retrieve]),
+	// with the tenant id and the stage that worked ([StagePending] or
+	// [StagePrevious]): a sign that a rotation is half done, which an
+	// operator should finish. It runs on the goroutine that called Retrieve,
+	// holding no lock, and must be safe for concurrent use. Defaults to nil.
+	OnStage func(tenantID, stage string)
 }
 
 // validate checks o against STS's limits and fills in defaults. It returns a

@@ -106,7 +106,7 @@ type SecretsManagerResolver struct {
 	group singleflight.Group
 
 	mu    sync.Mutex                         // guards cache
-	cache *lru.Cache[string, resolvedSecret] // by tenant id
+	cache *lru.Cache[string, resolvedSecret] // by cacheKey: tenant id, or tenant id/stage
 }
 
 // resolvedSecret is one cached value.
@@ -171,11 +171,23 @@ func (o SecretsManagerOptions) withDefaults() (SecretsManagerOptions, error) {
 	return o, nil
 }
 
-// Invalidate drops tenantID's cached value, so that the next lookup reads
-// Secrets Manager.
+// Invalidate drops tenantID's cached value, and its cached AWSCURRENT,
+// AWSPENDING and AWSPREVIOUS values read through
+// [SecretsManagerResolver.ResolveExternalIDStage], so that the next lookup
+// reads Secrets Manager.
 func (r *SecretsManagerResolver) Invalidate(tenantID string) {
+	keys := []string{tenantID}
+	for _, stage := range rotationStages {
+		if stage != r.opts.VersionStage {
+			keys = append(keys, r.cacheKey(tenantID, stage))
+		}
+	}
 	r.mu.Lock()
-	r.cache.Remove(tenantID)
+	for _, k := range keys {
+		r.cache.Remove(k)
+	}
 	r.mu.Unlock()
-	r.group.Forget(tenantID)
+	for _, k := range keys {
+		r.group.Forget(k)
+	}
 }

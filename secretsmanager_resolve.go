@@ -12,18 +12,25 @@ import (
 // ResolveExternalID returns tenantID's ExternalId from the cache, or reads it
 // from Secrets Manager when the cached value is older than the TTL.
 func (r *SecretsManagerResolver) ResolveExternalID(ctx context.Context, tenantID string) (ExternalID, error) {
+	return r.resolve(ctx, tenantID, r.opts.VersionStage)
+}
+
+// resolve serves one tenant's value under one staging label, from the cache
+// or through one shared read per cache key.
+func (r *SecretsManagerResolver) resolve(ctx context.Context, tenantID, stage string) (ExternalID, error) {
 	if err := ValidateTenantID(tenantID); err != nil {
 		return ExternalID{}, err
 	}
 	if r.err != nil {
 		return ExternalID{}, r.err
 	}
-	if id, ok := r.fresh(tenantID); ok {
+	key := r.cacheKey(tenantID, stage)
+	if id, ok := r.fresh(key); ok {
 		return id, nil
 	}
 	detached := context.WithoutCancel(ctx)
-	ch := r.group.DoChan(tenantID, func() (any, error) {
-		return r.refresh(detached, tenantID)
+	ch := r.group.DoChan(key, func() (any, error) {
+		return r.refresh(detached, tenantID, stage, key)
 	})
 	select {
 	case res := <-ch:
@@ -36,11 +43,11 @@ func (r *SecretsManagerResolver) ResolveExternalID(ctx context.Context, tenantID
 	}
 }
 
-// fresh returns the cached value if it is within its TTL.
-func (r *SecretsManagerResolver) fresh(tenantID string) (ExternalID, bool) {
+// fresh returns the cached value under key if it is within its TTL.
+func (r *SecretsManagerResolver) fresh(key string) (ExternalID, bool) {
 	now := r.opts.Now()
 	r.mu.Lock()
-	e, ok := r.cache.Get(tenantID)
+	e, ok := r.cache.Get(key)
 	r.mu.Unlock()
 	if ok && now.Before(e.freshUntil) {
 		return e.id, true
@@ -48,43 +55,43 @@ func (r *SecretsManagerResolver) fresh(tenantID string) (ExternalID, bool) {
 	return ExternalID{}, false
 }
 
-// refresh runs once per tenant at a time, inside the singleflight group.
-func (r *SecretsManagerResolver) refresh(ctx context.Context, tenantID string) (ExternalID, error) {
+// refresh runs once per cache key at a time, inside the singleflight group.
+func (r *SecretsManagerResolver) refresh(ctx context.Context, tenantID, stage, key string) (ExternalID, error) {
 	// A flight that finished just before this one began may have stored a
 	// fresh value: serve it rather than read the secret twice in one TTL.
-	if id, ok := r.fresh(tenantID); ok {
+	if id, ok := r.fresh(key); ok {
 		return id, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.LookupTimeout)
 	defer cancel()
 
 	secretID := r.opts.SecretID(tenantID)
-	id, err := r.fetch(ctx, secretID)
+	id, err := r.fetch(ctx, secretID, stage)
 	now := r.opts.Now()
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err == nil {
-		r.cache.Add(tenantID, resolvedSecret{id: id, fetchedAt: now, freshUntil: now.Add(r.opts.TTL)})
+		r.cache.Add(key, resolvedSecret{id: id, fetchedAt: now, freshUntil: now.Add(r.opts.TTL)})
 		return id, nil
 	}
-	last, ok := r.cache.Peek(tenantID)
+	last, ok := r.cache.Peek(key)
 	if ok && isTransient(err) && r.opts.MaxStale >= 0 && now.Sub(last.fetchedAt) <= r.opts.MaxStale {
 		last.freshUntil = now.Add(min(StaleRetryInterval, r.opts.TTL))
-		r.cache.Add(tenantID, last)
+		r.cache.Add(key, last)
 		return last.id, nil
 	}
 	if !isTransient(err) {
-		r.cache.Remove(tenantID) // never mask not-found, denied or bad content
+		r.cache.Remove(key) // never mask not-found, denied or bad content
 	}
-	return ExternalID{}, &ResolveError{TenantID: tenantID, SecretID: secretID, Err: err}
+	return ExternalID{}, &ResolveError{TenantID: tenantID, SecretID: secretID, VersionStage: stage, Err: err}
 }
 
-// fetch reads and parses one secret.
-func (r *SecretsManagerResolver) fetch(ctx context.Context, secretID string) (ExternalID, error) {
+// fetch reads and parses the version of one secret that carries stage.
+func (r *SecretsManagerResolver) fetch(ctx context.Context, secretID, stage string) (ExternalID, error) {
 	out, err := r.client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
 		SecretId:     &secretID,
-		VersionStage: &r.opts.VersionStage,
+		VersionStage: &stage,
 	})
 	if err != nil {
 		if isSecretNotFound(err) {
@@ -115,16 +122,20 @@ func isSecretNotFound(err error) bool {
 }
 
 // ResolveError reports a failed lookup of a tenant's ExternalId. It names the
-// tenant and the secret, never the value. Err wraps [ErrExternalIDNotFound],
-// [ErrInvalidExternalID] or the Secrets Manager error, for [errors.Is] and
-// [errors.As].
+// tenant, the secret and the staging label, never the value. Err wraps
+// [ErrExternalIDNotFound], [ErrInvalidExternalID] or the Secrets Manager
+// error, for [errors.Is] and [errors.As].
 type ResolveError struct {
-	TenantID string
-	SecretID string
-	Err      error
+	TenantID     string
+	SecretID     string
+	VersionStage string // the staging label that was read
+	Err          error
 }
 
 func (e *ResolveError) Error() string {
+	if e.VersionStage != "" && e.VersionStage != DefaultVersionStage {
+		return fmt.Sprintf("externalid: resolve ExternalId of tenant %q from secret %q, stage %s: %v", e.TenantID, e.SecretID, e.VersionStage, e.Err)
+	}
 	return fmt.Sprintf("externalid: resolve ExternalId of tenant %q from secret %q: %v", e.TenantID, e.SecretID, e.Err)
 }
 
