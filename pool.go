@@ -1,0 +1,230 @@
+package externalid
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// ErrPoolClosed is returned by every method of a [Pool] after
+// [Pool.Close], and by the providers it handed out.
+var ErrPoolClosed = errors.New("externalid: pool is closed")
+
+// Pool caches AWS credentials for many tenants: one entry per (tenant, role
+// ARN) pair, each assuming its role with the tenant's ExternalId from the
+// [Resolver]. A tenant never receives credentials made for another tenant,
+// or for another role.
+//
+// Each entry calls STS once per credential lifetime:
+//
+//   - Cold: concurrent callers of an entry without credentials share one
+//     resolver call and one AssumeRole, each waiting with its own context.
+//   - Refresh ahead: once the credentials enter the refresh window
+//     ([PoolOptions.RefreshWindow] plus a per-entry jitter), the first
+//     caller starts one background refresh, and every caller keeps getting
+//     the current credentials without waiting. Only a caller that holds no
+//     unexpired credentials waits for STS.
+//   - Failures: a failed refresh keeps the still-valid credentials in
+//     service and is retried, by the next caller, after a backoff of
+//     [PoolOptions.BackoffInitial] doubling to [PoolOptions.BackoffMax].
+//     Once the credentials expire, callers get the error.
+//   - Non-retryable errors (AccessDenied, a missing or invalid ExternalId,
+//     invalid configuration: anything but throttling, 5xx, network errors
+//     and timeouts) are remembered and returned at once, as the same error
+//     value, until the backoff has passed; then one caller tries again.
+//
+// Memory is bounded by [PoolOptions.MaxTenants] (least recently used
+// eviction, recency with a one-second resolution, applied per shard of at
+// least 256 entries) and [PoolOptions.IdleTimeout]. An entry costs about
+// 1 KiB plus its credential strings (a session token is about 1 KB); see
+// docs/pool.md and BENCHMARKS.md.
+//
+// The warm path, [Pool.Retrieve] and the Retrieve of a provider from
+// [Pool.Credentials] for an entry with fresh credentials, takes a shard's
+// read lock and loads an atomic pointer; it does not allocate.
+//
+// A Pool is safe for concurrent use. Call [Pool.Close] to stop its
+// background work.
+type Pool struct {
+	resolver Resolver
+	clients  map[string]AssumeRoleAPIClient // by partition; never written after construction
+	opts     PoolOptions                    // validated and defaulted; never written after construction
+	err      error                          // construction error, returned by every call
+	seed     maphash.Seed
+	shards   []poolShard
+	mask     uint64 // len(shards)-1; len(shards) is a power of two
+
+	ctx    context.Context    // canceled by Close; parent of all background work
+	cancel context.CancelFunc // cancels ctx
+
+	closed atomic.Bool    // set by Close, under lifeMu; read lock-free on every call
+	lifeMu sync.Mutex     // guards the transition to closed against wg.Add
+	wg     sync.WaitGroup // counts background goroutines: refreshes and the janitor
+}
+
+// NewPool returns a pool whose entries call AssumeRole through client (the
+// STS client of partition aws, unless [PoolOptions.ClientPartition] says
+// otherwise) with the ExternalIds that resolver returns.
+//
+// Options are validated here. A nil client or resolver, or invalid options,
+// make every call of the pool fail with an error wrapping
+// [ErrInvalidOptions]. Unless IdleTimeout is negative, NewPool starts a
+// janitor goroutine that [Pool.Close] stops.
+func NewPool(client AssumeRoleAPIClient, resolver Resolver, optFns ...func(*PoolOptions)) *Pool {
+	var opts PoolOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	p := &Pool{resolver: resolver, seed: maphash.MakeSeed()}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.opts, p.err = opts.withDefaults()
+	if p.err == nil {
+		p.clients, p.err = partitionClients(client, p.opts.ClientPartition, p.opts.PartitionClients)
+	}
+	if p.err == nil && resolver == nil {
+		p.err = fmt.Errorf("%w: NewPool needs a Resolver, got nil; the ExternalId must come from a resolver such as NewSecretsManagerResolver", ErrInvalidOptions)
+	}
+	p.initShards()
+	if p.err == nil && p.opts.IdleTimeout > 0 {
+		p.wg.Add(1)
+		go p.janitor()
+	}
+	return p
+}
+
+// Credentials returns the cached credentials provider of the (tenantID,
+// roleARN) pair, creating its entry if needed. It validates the tenant id,
+// the role ARN, its partition and the entry's [ProviderOptions], and calls
+// neither the resolver nor STS: the provider's Retrieve does.
+//
+// The provider is safe for concurrent use and already caches; do not wrap
+// it in [aws.NewCredentialsCache]. If the pool evicts the entry, the
+// provider goes on working through the pool.
+func (p *Pool) Credentials(tenantID, roleARN string) (aws.CredentialsProvider, error) {
+	e, err := p.entry(tenantID, roleARN)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Config returns a copy of base whose Credentials are the pool's provider
+// for the (tenantID, roleARN) pair (see [Pool.Credentials]). The copy keeps
+// base's region: use a region of the role's partition.
+func (p *Pool) Config(base aws.Config, tenantID, roleARN string) (aws.Config, error) {
+	e, err := p.entry(tenantID, roleARN)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	cfg := base.Copy()
+	cfg.Credentials = e
+	return cfg, nil
+}
+
+// Retrieve returns credentials of roleARN for tenantID: the cached ones
+// while they are fresh, or, for a new or expired entry, the result of a
+// shared AssumeRole, waited for until ctx is done.
+func (p *Pool) Retrieve(ctx context.Context, tenantID, roleARN string) (aws.Credentials, error) {
+	e, err := p.entry(tenantID, roleARN)
+	if err != nil {
+		return aws.Credentials{}, err
+	}
+	return e.retrieve(ctx)
+}
+
+// Close stops the pool: it cancels refreshes in flight, stops the janitor,
+// and waits for all of them to return. Afterwards every call of the pool and
+// of its providers fails with [ErrPoolClosed]. Close is idempotent and
+// always returns nil.
+func (p *Pool) Close() error {
+	p.lifeMu.Lock()
+	p.closed.Store(true)
+	p.lifeMu.Unlock()
+	p.cancel()
+	p.wg.Wait()
+	return nil
+}
+
+// Len returns the number of entries in the pool: (tenant, role ARN) pairs
+// with their credentials or remembered error.
+func (p *Pool) Len() int {
+	n := 0
+	for i := range p.shards {
+		n += p.shards[i].len()
+	}
+	return n
+}
+
+// goBackground runs fn on a new goroutine counted by wg, unless the pool is
+// closed.
+func (p *Pool) goBackground(fn func()) bool {
+	p.lifeMu.Lock()
+	defer p.lifeMu.Unlock()
+	if p.closed.Load() {
+		return false
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		fn()
+	}()
+	return true
+}
+
+// entry returns the entry of the pair, creating it if needed.
+func (p *Pool) entry(tenantID, roleARN string) (*poolEntry, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	if p.closed.Load() {
+		return nil, ErrPoolClosed
+	}
+	k := poolKey{tenantID: tenantID, roleARN: roleARN}
+	s := p.shardOf(k)
+	if e, ok := s.get(k); ok {
+		return e, nil
+	}
+	return p.create(s, k)
+}
+
+// create validates the pair, builds its entry outside any lock and inserts
+// it, unless another caller inserted one first.
+func (p *Pool) create(s *poolShard, k poolKey) (*poolEntry, error) {
+	// Own the key's memory: the caller's strings may be slices of a
+	// larger buffer (a request body) that the pool must not retain.
+	k = poolKey{tenantID: strings.Clone(k.tenantID), roleARN: strings.Clone(k.roleARN)}
+	if err := ValidateTenantID(k.tenantID); err != nil {
+		return nil, err
+	}
+	client, err := p.clientFor(k.roleARN)
+	if err != nil {
+		return nil, err
+	}
+	var optFns []func(*ProviderOptions)
+	if p.opts.ProviderOptions != nil {
+		optFns = p.opts.ProviderOptions(k.tenantID, k.roleARN)
+	}
+	prov, err := NewProvider(client, k.roleARN, k.tenantID, p.resolver, optFns...)
+	if err != nil {
+		return nil, err
+	}
+	e := &poolEntry{pool: p, shard: s, key: k, provider: prov, jitter: p.jitterOf(k)}
+	e.lastUsed.Store(p.opts.Now().UnixNano())
+	e, victim := s.insert(e)
+	if victim != nil {
+		p.emit(PoolEvent{Kind: EventEvicted, TenantID: victim.key.tenantID, RoleARN: victim.key.roleARN, Reason: EvictedCapacity})
+	}
+	return e, nil
+}
+
+// jitterOf returns the entry's share of the refresh jitter, in [0, 1).
+func (p *Pool) jitterOf(k poolKey) float64 {
+	h := maphash.String(p.seed, k.tenantID) ^ maphash.String(p.seed, k.roleARN)*0x9E3779B97F4A7C15
+	return float64(h>>11) / (1 << 53)
+}
