@@ -64,7 +64,8 @@ type Server struct {
 }
 
 // NewServer starts a Server on a loopback port. It works outside tests (the
-// quickstart uses it); the caller must [Server.Close] it.
+// quickstart uses it); the caller must [Server.Close] it. It panics if
+// Options.SaaSAccountID is set but is not 12 digits, a programming error.
 func NewServer(optFns ...func(*Options)) *Server {
 	o := Options{Region: DefaultRegion, SaaSAccountID: DefaultSaaSAccountID, Clock: time.Now}
 	for _, fn := range optFns {
