@@ -8,6 +8,7 @@ import (
 
 // Event is one API call as a CloudTrail-like log records it. Failed and
 // fault-injected calls are recorded too, with ErrorCode and ErrorMessage.
+// The Events a Server returns are deep copies, owned by the caller.
 //
 // Like CloudTrail, RequestParameters hold what the caller sent, and that
 // includes an AssumeRole call's ExternalId in clear text: this is by design,
@@ -47,7 +48,7 @@ type Event struct {
 	Decision string
 }
 
-// UserIdentity is the caller of an [Event].
+// UserIdentity is the caller of an [Event]. It is a plain value.
 type UserIdentity struct {
 	// Type is IAMUser, Root or AssumedRole.
 	Type string

@@ -26,7 +26,8 @@ const (
 	FaultConnectionReset
 )
 
-// Fault describes a failure to inject with [Server.InjectFault].
+// Fault describes a failure to inject with [Server.InjectFault]. The Server
+// keeps its own copy, so the caller may reuse the value.
 type Fault struct {
 	// Kind is what happens to a matching call. The zero value only adds
 	// Latency.

@@ -11,7 +11,8 @@ import (
 // [RoleOptions.MaxSessionDuration] says otherwise, as in IAM.
 const DefaultMaxSessionDuration = time.Hour
 
-// Role describes an IAM role in the kit. It is an immutable snapshot.
+// Role describes an IAM role in the kit. It is a snapshot: later changes to
+// the role do not show in it. A Role is a plain value, safe to share.
 type Role struct {
 	// ARN is arn:aws:iam::ACCOUNT:role/NAME.
 	ARN string
@@ -27,7 +28,8 @@ type Role struct {
 	MaxSessionDuration time.Duration
 }
 
-// RoleOptions configure [Server.CreateRole].
+// RoleOptions configure [Server.CreateRole]. They are read only during the
+// call.
 type RoleOptions struct {
 	// MaxSessionDuration is the longest session AssumeRole grants, from one
 	// to twelve hours. Defaults to DefaultMaxSessionDuration.

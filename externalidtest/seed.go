@@ -20,7 +20,8 @@ const DefaultCustomerRoleName = "SaaSIntegrationRole"
 const firstCustomerAccount = 444455550001
 
 // Customer is what [Server.SeedCustomer] created. ExternalID holds the raw
-// value, because tests need it; the kit itself never prints it.
+// value, because tests need it; the kit itself never prints it. A Customer is
+// a plain value, safe to copy and share.
 type Customer struct {
 	// TenantID is the SaaS's id for the customer.
 	TenantID string
@@ -38,7 +39,7 @@ type Customer struct {
 }
 
 // CustomerOptions configure [Server.SeedCustomer]. Each field documents its
-// default.
+// default. The options are read only during the call.
 type CustomerOptions struct {
 	// AccountID is the customer's account. Defaults to a fresh account id
 	// per customer, starting at 444455550001.
@@ -121,6 +122,7 @@ func (s *Server) SeedCustomer(tenantID string, optFns ...func(*CustomerOptions))
 	}
 	c.SecretName = o.SecretPrefix + tenantID
 	if c.SecretARN, err = s.CreateSecret(s.saas.AccountID, c.SecretName, value); err != nil {
+		_ = s.DeleteRole(role.ARN) // leave nothing half-seeded
 		return Customer{}, err
 	}
 	return c, nil

@@ -25,7 +25,9 @@ const DefaultSaaSAccountID = "111122223333"
 // returns: arn:aws:iam::<SaaSAccountID>:user/saas-backend.
 const DefaultSaaSUserName = "saas-backend"
 
-// Options configure a [Server]. Each field documents its default.
+// Options configure a [Server]. Each field documents its default. They are
+// read once, by [NewServer]; Clock is then called from many goroutines and
+// must be safe for concurrent use.
 type Options struct {
 	// Region is reported in ARNs and expected in clients built by the kit.
 	// Defaults to DefaultRegion.
