@@ -39,9 +39,12 @@ var ErrPoolClosed = errors.New("externalid: pool is closed")
 //     and timeouts) are remembered and returned at once, as the same error
 //     value, until the backoff has passed; then one caller tries again.
 //
-// Memory is bounded by [PoolOptions.MaxTenants] (least recently used
-// eviction, recency with a one-second resolution, applied per shard of at
-// least 256 entries) and [PoolOptions.IdleTimeout]. An entry costs about
+// Memory is bounded by [PoolOptions.MaxTenants] and
+// [PoolOptions.IdleTimeout]. A pool of more than 512 entries is split into
+// up to 64 shards of at least 256 entries, each with its own lock and LRU
+// list; when the pool is full, a new entry evicts the least recently used
+// entry of its own shard, so eviction is LRU within a shard, and recency
+// has a resolution of one second. An entry costs about
 // 1 KiB plus its credential strings (a session token is about 1 KB); see
 // docs/pool.md and BENCHMARKS.md.
 //
@@ -58,7 +61,8 @@ type Pool struct {
 	err      error                          // construction error, returned by every call
 	seed     maphash.Seed
 	shards   []poolShard
-	mask     uint64 // len(shards)-1; len(shards) is a power of two
+	mask     uint64       // len(shards)-1; len(shards) is a power of two
+	count    atomic.Int64 // entries in all shards; at most MaxTenants once inserts return
 
 	ctx    context.Context    // canceled by Close; parent of all background work
 	cancel context.CancelFunc // cancels ctx
@@ -153,13 +157,7 @@ func (p *Pool) Close() error {
 
 // Len returns the number of entries in the pool: (tenant, role ARN) pairs
 // with their credentials or remembered error.
-func (p *Pool) Len() int {
-	n := 0
-	for i := range p.shards {
-		n += p.shards[i].len()
-	}
-	return n
-}
+func (p *Pool) Len() int { return int(p.count.Load()) }
 
 // goBackground runs fn on a new goroutine counted by wg, unless the pool is
 // closed.
@@ -216,9 +214,9 @@ func (p *Pool) create(s *poolShard, k poolKey) (*poolEntry, error) {
 	}
 	e := &poolEntry{pool: p, shard: s, key: k, provider: prov, jitter: p.jitterOf(k)}
 	e.lastUsed.Store(p.opts.Now().UnixNano())
-	e, victim := s.insert(e)
-	if victim != nil {
-		p.emit(PoolEvent{Kind: EventEvicted, TenantID: victim.key.tenantID, RoleARN: victim.key.roleARN, Reason: EvictedCapacity})
+	e, added := s.insert(e)
+	if added && p.count.Add(1) > int64(p.opts.MaxTenants) {
+		p.evictFor(e)
 	}
 	return e, nil
 }

@@ -60,8 +60,8 @@ func TestPoolMaxTenantsIsExactAcrossShards(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if n := p.Len(); n > max || n < max*9/10 {
-				t.Errorf("Len() = %d; want at most %d, and close to it", n, max)
+			if n := p.Len(); n != max {
+				t.Errorf("Len() = %d; want %d", n, max)
 			}
 		})
 	}

@@ -32,7 +32,9 @@ func (p *Pool) sweepIdle() {
 	}
 	cutoff := p.opts.Now().Add(-p.opts.IdleTimeout).UnixNano()
 	for i := range p.shards {
-		for _, e := range p.shards[i].removeIdle(cutoff) {
+		idle := p.shards[i].removeIdle(cutoff)
+		p.count.Add(-int64(len(idle)))
+		for _, e := range idle {
 			p.emit(PoolEvent{Kind: EventEvicted, TenantID: e.key.tenantID, RoleARN: e.key.roleARN, Reason: EvictedIdle})
 		}
 	}

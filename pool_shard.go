@@ -2,6 +2,7 @@ package externalid
 
 import (
 	"hash/maphash"
+	"math"
 	"sync"
 
 	"github.com/tenantrole/externalid/internal/lru"
@@ -29,17 +30,14 @@ type poolKey struct {
 // [poolEntry.touch]).
 type poolShard struct {
 	mu      sync.RWMutex                    // guards entries, and the evicted flag of entries leaving it
-	entries *lru.Cache[poolKey, *poolEntry] // bounded by the shard's share of MaxTenants
+	entries *lru.Cache[poolKey, *poolEntry] // unbounded here; Pool.count bounds all shards
 	_       [32]byte                        // pads the shard to a 64-byte cache line
 }
 
-// initShards sizes and allocates the shards, splitting MaxTenants exactly
-// between them.
+// initShards sizes and allocates the shards. The shards' LRU lists are
+// unbounded: the bound is global (see Pool.evictFor).
 func (p *Pool) initShards() {
-	total := p.opts.MaxTenants
-	if total < 1 {
-		total = 1
-	}
+	total := max(p.opts.MaxTenants, 1)
 	n := 1
 	for n*2 <= maxPoolShards && n*2*minShardEntries <= total {
 		n *= 2
@@ -47,21 +45,20 @@ func (p *Pool) initShards() {
 	p.shards = make([]poolShard, n)
 	p.mask = uint64(n - 1)
 	for i := range p.shards {
-		c := total / n
-		if i < total%n {
-			c++
-		}
-		p.shards[i].entries = lru.New[poolKey, *poolEntry](c)
+		p.shards[i].entries = lru.New[poolKey, *poolEntry](math.MaxInt)
 	}
 }
 
-// shardOf returns the shard of a key.
-func (p *Pool) shardOf(k poolKey) *poolShard {
+// shardIndex returns the index of a key's shard.
+func (p *Pool) shardIndex(k poolKey) uint64 {
 	if p.mask == 0 {
-		return &p.shards[0]
+		return 0
 	}
-	return &p.shards[maphash.String(p.seed, k.tenantID)&p.mask]
+	return maphash.String(p.seed, k.tenantID) & p.mask
 }
+
+// shardOf returns the shard of a key.
+func (p *Pool) shardOf(k poolKey) *poolShard { return &p.shards[p.shardIndex(k)] }
 
 // get returns the entry of k without changing its recency.
 func (s *poolShard) get(k poolKey) (*poolEntry, bool) {
@@ -71,19 +68,48 @@ func (s *poolShard) get(k poolKey) (*poolEntry, bool) {
 	return e, ok
 }
 
-// insert adds e, or returns the entry another caller inserted first. It
-// returns the entry evicted to make room, if any, already marked evicted.
-func (s *poolShard) insert(e *poolEntry) (got, victim *poolEntry) {
+// insert adds e, or returns the entry another caller inserted first and
+// added false.
+func (s *poolShard) insert(e *poolEntry) (got *poolEntry, added bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.entries.Get(e.key); ok {
-		return old, nil
+		return old, false
 	}
-	if _, v, evicted := s.entries.Add(e.key, e); evicted {
-		v.evicted.Store(true)
-		victim = v
+	s.entries.Add(e.key, e) // never evicts: the list is unbounded
+	return e, true
+}
+
+// evictOldest removes the shard's least recently used entry, unless the
+// shard holds nothing else than keep, and returns it.
+func (s *poolShard) evictOldest(keep *poolEntry) *poolEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, v, ok := s.entries.Oldest()
+	if !ok || v == keep {
+		return nil
 	}
-	return e, victim
+	s.entries.Remove(k)
+	v.evicted.Store(true)
+	return v
+}
+
+// evictFor brings the pool back to MaxTenants after newest was added, by
+// evicting the least recently used entry of newest's shard (or, if that
+// shard holds only newest, of the next shard), and reports the evictions.
+// With one shard this is exact LRU; with several, LRU within a shard.
+func (p *Pool) evictFor(newest *poolEntry) {
+	limit := int64(p.opts.MaxTenants)
+	first := p.shardIndex(newest.key)
+	for i := uint64(0); i <= p.mask && p.count.Load() > limit; {
+		v := p.shards[(first+i)&p.mask].evictOldest(newest)
+		if v == nil {
+			i++ // this shard holds nothing else: try the next
+			continue
+		}
+		p.count.Add(-1)
+		p.emit(PoolEvent{Kind: EventEvicted, TenantID: v.key.tenantID, RoleARN: v.key.roleARN, Reason: EvictedCapacity})
+	}
 }
 
 // markUsed moves e to the front of the shard's LRU, unless it has left.
@@ -113,11 +139,4 @@ func (s *poolShard) removeIdle(cutoff int64) []*poolEntry {
 		e.evicted.Store(true)
 	}
 	return idle
-}
-
-// len returns the number of entries in the shard.
-func (s *poolShard) len() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.entries.Len()
 }
