@@ -1,0 +1,42 @@
+package onboarding
+
+import (
+	"errors"
+
+	"github.com/aws/smithy-go"
+)
+
+// Sentinel errors, for [errors.Is].
+var (
+	// ErrTrustNotEnforced reports a role that lets the SaaS assume it
+	// without the tenant's ExternalId, or with a wrong one: the customer is
+	// open to the confused deputy. The [Report]'s Remedy says what to add to
+	// the trust policy.
+	ErrTrustNotEnforced = errors.New("onboarding: the role's trust policy does not enforce the ExternalId")
+
+	// ErrRoleNotAssumable reports that AssumeRole with the tenant's
+	// ExternalId was denied, or that the credentials belong to another
+	// account than the role's.
+	ErrRoleNotAssumable = errors.New("onboarding: the role cannot be assumed with the tenant's ExternalId")
+
+	// ErrPendingNotAccepted reports that [Rotator.Promote] refused to
+	// promote because the role does not accept the AWSPENDING value yet.
+	// Give the customer the two-value trust policy, or promote with Force.
+	ErrPendingNotAccepted = errors.New("onboarding: the role does not accept the pending ExternalId yet")
+
+	// ErrNoPendingRotation reports that the tenant's secret has no
+	// AWSPENDING version to promote. Start a rotation first.
+	ErrNoPendingRotation = errors.New("onboarding: no rotation in progress")
+
+	// ErrInvalidArgument reports an argument or option the package rejects.
+	ErrInvalidArgument = errors.New("onboarding: invalid argument")
+)
+
+// apiErrorCode returns the AWS error code in err's chain, or "".
+func apiErrorCode(err error) string {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.ErrorCode()
+	}
+	return ""
+}
