@@ -1,10 +1,12 @@
 package externalidtest_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 )
@@ -40,6 +42,10 @@ func wantErrorCode(t *testing.T, err error, code string) {
 	}
 	if got := apiError(t, err).ErrorCode(); got != code {
 		t.Fatalf("ErrorCode() = %q (%v); want %q", got, err, code)
+	}
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || re.ServiceRequestID() == "" {
+		t.Errorf("error %v carries no request id", err)
 	}
 }
 

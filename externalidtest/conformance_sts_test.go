@@ -1,11 +1,13 @@
 package externalidtest_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -83,6 +85,10 @@ func TestConformanceAssumeRoleValidation(t *testing.T) {
 				in.RoleArn = aws.String(roleARN)
 				_, err := client.AssumeRole(ctxT(t), &in)
 				wantErrorCode(t, err, "ValidationError")
+				var re *awshttp.ResponseError
+				if !errors.As(err, &re) || re.HTTPStatusCode() != 400 || re.ServiceRequestID() == "" {
+					t.Errorf("AssumeRole() = %v; want HTTP 400 with a request id", err)
+				}
 				if tt.in.ExternalId != nil && strings.Contains(err.Error(), aws.ToString(tt.in.ExternalId)) && len(aws.ToString(tt.in.ExternalId)) > 1 && b.name == "kit" {
 					t.Errorf("error %q echoes the ExternalId", err)
 				}
