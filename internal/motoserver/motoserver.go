@@ -53,6 +53,7 @@ type Server struct {
 	URL string
 
 	cmd    *exec.Cmd
+	dir    string // working directory, holding moto's recorder file
 	output *lockedBuffer
 	done   chan struct{} // closed when the process has exited
 }
@@ -92,15 +93,25 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// moto writes its recorder file into its working directory: keep it
+	// out of the source tree.
+	dir, err := os.MkdirTemp("", "motoserver-")
+	if err != nil {
+		return nil, fmt.Errorf("motoserver: %w", err)
+	}
 	s := &Server{
 		URL:    "http://127.0.0.1:" + strconv.Itoa(port),
+		dir:    dir,
 		output: &lockedBuffer{},
 		done:   make(chan struct{}),
 	}
 	s.cmd = exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	s.cmd.Dir = dir
+	s.cmd.Env = append(os.Environ(), "MOTO_RECORDER_FILEPATH="+filepath.Join(dir, "moto_recording"))
 	s.cmd.Stdout = s.output
 	s.cmd.Stderr = s.output
 	if err := s.cmd.Start(); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("motoserver: start %s: %w", bin, err)
 	}
 	go func() {
@@ -135,14 +146,13 @@ func (s *Server) waitReady(ctx context.Context) error {
 	}
 }
 
-// Close stops the server and waits for it to exit.
+// Close stops the server, waits for it to exit and removes its files.
 func (s *Server) Close() error {
-	if s.cmd.Process == nil {
-		return nil
+	if s.cmd.Process != nil {
+		_ = s.cmd.Process.Kill()
+		<-s.done
 	}
-	_ = s.cmd.Process.Kill()
-	<-s.done
-	return nil
+	return os.RemoveAll(s.dir)
 }
 
 // Reset drops every resource moto holds.
