@@ -74,8 +74,9 @@ func TestGenerate(t *testing.T) {
 			t.Fatalf("Generate() error = %v", err)
 		}
 		v := id.Value()
-		if len(v) < 22 { // 22 base32 characters carry 110 bits; Generate gives 26
-			t.Fatalf("Generate() gave %d characters; want at least 26", len(v))
+		// 26 base32 characters carry 130 bits, above the 128 required.
+		if len(v) != 26 || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "" {
+			t.Fatalf("Generate() gave %d characters outside or inside base32; want 26 of [A-Z2-7]", len(v))
 		}
 		if _, err := externalid.New(v); err != nil {
 			t.Fatalf("New(Generate().Value()) error = %v", err)
