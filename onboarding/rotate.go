@@ -353,4 +353,3 @@ func (r *Rotator) finish(ctx context.Context, tenantID string, report *Report) (
 	rot.Promoted, rot.Report = true, report
 	return rot, nil
 }
-

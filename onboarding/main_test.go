@@ -1,0 +1,18 @@
+package onboarding_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/tenantrole/externalid/internal/motoserver"
+)
+
+// moto is the package's shared moto_server, started by the first test that
+// asks for it.
+var moto motoserver.Lazy
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	moto.Close()
+	os.Exit(code)
+}
