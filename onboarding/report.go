@@ -119,13 +119,14 @@ func (r *Report) String() string {
 		if !p.Passed() {
 			mark = "FAIL"
 		}
-		fmt.Fprintf(&b, "  %s %-20s want %-7s got %-7s", mark, p.Name, p.Want, p.Got)
+		line := fmt.Sprintf("  %s %-20s want %-7s got %-7s", mark, p.Name, p.Want, p.Got)
 		if p.Fingerprint != "" {
-			fmt.Fprintf(&b, " (ExternalId %s)", p.Fingerprint)
+			line += fmt.Sprintf(" (ExternalId %s)", p.Fingerprint)
 		}
 		if p.Detail != "" {
-			fmt.Fprintf(&b, ": %s", p.Detail)
+			line += ": " + p.Detail
 		}
+		b.WriteString(strings.TrimRight(line, " "))
 		b.WriteByte('\n')
 	}
 	for _, s := range r.Stages {

@@ -63,11 +63,14 @@ func renderPolicy(principal string, values []string) (string, error) {
 			Condition: map[string]any{"StringEquals": map[string]any{"sts:ExternalId": cond}},
 		}},
 	}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
 		return "", fmt.Errorf("onboarding: render the trust policy: %w", err)
 	}
-	return string(b) + "\n", nil
+	return b.String(), nil
 }
 
 // conditionValues returns the distinct values of ids, refusing zero ones.
@@ -119,10 +122,11 @@ func isAccountID(s string) bool {
 	return true
 }
 
-// principalFromCaller turns a GetCallerIdentity ARN into a trust policy
-// principal: an assumed-role session becomes its role (without a path,
-// which the session ARN does not carry), anything else is kept.
-func principalFromCaller(callerARN string) string {
+// PrincipalOf turns a GetCallerIdentity ARN into the principal a trust
+// policy names: an assumed-role session ARN becomes its role's ARN (without
+// the role's path, which a session ARN does not carry: pass the full role
+// ARN yourself if the role has one); any other ARN is returned unchanged.
+func PrincipalOf(callerARN string) string {
 	a, err := arn.Parse(callerARN)
 	if err != nil || a.Service != "sts" || !strings.HasPrefix(a.Resource, "assumed-role/") {
 		return callerARN

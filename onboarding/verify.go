@@ -166,7 +166,7 @@ func (v *Verifier) check(ctx context.Context, tenantID, roleARN string, values [
 	if caller, err := v.client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil && caller.Arn != nil {
 		r.CallerARN = *caller.Arn
 		if principal == "" {
-			principal = principalFromCaller(*caller.Arn)
+			principal = PrincipalOf(*caller.Arn)
 		}
 	}
 
