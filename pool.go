@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -184,19 +183,18 @@ func (p *Pool) entry(tenantID, roleARN string) (*poolEntry, error) {
 		return nil, ErrPoolClosed
 	}
 	k := poolKey{tenantID: tenantID, roleARN: roleARN}
-	s := p.shardOf(k)
-	if e, ok := s.get(k); ok {
+	h := p.keyHash(k)
+	s := &p.shards[h&p.mask]
+	if e, ok := s.get(k, h); ok {
 		return e, nil
 	}
-	return p.create(s, k)
+	return p.create(s, k, h)
 }
 
 // create validates the pair, builds its entry outside any lock and inserts
 // it, unless another caller inserted one first.
-func (p *Pool) create(s *poolShard, k poolKey) (*poolEntry, error) {
-	// Own the key's memory: the caller's strings may be slices of a
-	// larger buffer (a request body) that the pool must not retain.
-	k = poolKey{tenantID: strings.Clone(k.tenantID), roleARN: strings.Clone(k.roleARN)}
+func (p *Pool) create(s *poolShard, k poolKey, h uint64) (*poolEntry, error) {
+	k = ownedKey(k)
 	if err := ValidateTenantID(k.tenantID); err != nil {
 		return nil, err
 	}
@@ -212,17 +210,11 @@ func (p *Pool) create(s *poolShard, k poolKey) (*poolEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &poolEntry{pool: p, shard: s, key: k, provider: prov, jitter: p.jitterOf(k)}
+	e := &poolEntry{pool: p, shard: s, key: k, hash: h, provider: prov, jitter: float64(h>>11) / (1 << 53)}
 	e.lastUsed.Store(p.opts.Now().UnixNano())
 	e, added := s.insert(e)
 	if added && p.count.Add(1) > int64(p.opts.MaxTenants) {
 		p.evictFor(e)
 	}
 	return e, nil
-}
-
-// jitterOf returns the entry's share of the refresh jitter, in [0, 1).
-func (p *Pool) jitterOf(k poolKey) float64 {
-	h := maphash.String(p.seed, k.tenantID) ^ maphash.String(p.seed, k.roleARN)*0x9E3779B97F4A7C15
-	return float64(h>>11) / (1 << 53)
 }

@@ -19,15 +19,19 @@ import (
 //
 // A poolEntry is safe for concurrent use.
 type poolEntry struct {
+	// Read by every warm Retrieve: kept together in the first cache line.
+	key      poolKey                   // both strings in one allocation (see ownedKey)
+	cur      atomic.Pointer[poolCreds] // last good credentials; nil until the first success
+	lastUsed atomic.Int64              // Unix nanoseconds of the last use, at touchResolutionNs
 	pool     *Pool
+	evicted  atomic.Bool // set, under the shard's lock, when the entry leaves the pool
+
 	shard    *poolShard
-	key      poolKey
+	hash     uint64    // Pool.keyHash(key)
 	provider *Provider // validated at creation; immutable
 	jitter   float64   // share of PoolOptions.RefreshJitter, in [0, 1)
 
-	cur      atomic.Pointer[poolCreds] // last good credentials; nil until the first success
-	lastUsed atomic.Int64              // Unix nanoseconds of the last use, at touchResolutionNs
-	evicted  atomic.Bool               // set, under the shard's lock, when the entry leaves the pool
+	newer, older *poolEntry // links of the shard's LRU list; guarded by shard.mu
 
 	mu       sync.Mutex  // guards the fields below
 	flight   *poolFlight // the refresh in progress, or nil
@@ -38,8 +42,8 @@ type poolEntry struct {
 
 // poolCreds is an immutable snapshot of an entry's credentials.
 type poolCreds struct {
+	refreshAt int64 // Unix nanoseconds: start of the refresh window, before creds.Expires
 	creds     aws.Credentials
-	refreshAt time.Time // start of the refresh window, before creds.Expires
 }
 
 // poolFlight is one shared refresh. creds and err are written before done
@@ -80,22 +84,23 @@ func (e *poolEntry) retrieve(ctx context.Context) (aws.Credentials, error) {
 		return aws.Credentials{}, ErrPoolClosed
 	}
 	now := e.pool.opts.Now()
-	e.touch(now)
-	if c := e.cur.Load(); c != nil && now.Before(c.refreshAt) {
+	n := now.UnixNano()
+	if last := e.lastUsed.Load(); n-last >= touchResolutionNs {
+		e.touch(last, n)
+	}
+	if c := e.cur.Load(); c != nil && n < c.refreshAt {
 		return c.creds, nil
 	}
 	return e.retrieveSlow(ctx, now)
 }
 
-// touch records a use of the entry, for idle eviction and the LRU, at most
-// once per touchResolutionNs.
-func (e *poolEntry) touch(now time.Time) {
-	n := now.UnixNano()
-	last := e.lastUsed.Load()
-	if n-last < touchResolutionNs || !e.lastUsed.CompareAndSwap(last, n) {
-		return
+// touch records a use of the entry at n, for idle eviction and the LRU. It
+// is called at most about once per touchResolutionNs; of concurrent
+// callers, one moves the entry.
+func (e *poolEntry) touch(last, n int64) {
+	if e.lastUsed.CompareAndSwap(last, n) {
+		e.shard.markUsed(e)
 	}
-	e.shard.markUsed(e)
 }
 
 // retrieveSlow handles credentials in their refresh window, expired or
@@ -105,7 +110,7 @@ func (e *poolEntry) retrieveSlow(ctx context.Context, now time.Time) (aws.Creden
 	// Re-read under mu: a refresh that finished since the lock-free read
 	// has published new credentials, and must not be repeated.
 	c := e.cur.Load()
-	if c != nil && now.Before(c.refreshAt) {
+	if c != nil && now.UnixNano() < c.refreshAt {
 		e.mu.Unlock()
 		return c.creds, nil
 	}

@@ -41,7 +41,7 @@ func (e *poolEntry) refresh(ctx context.Context, f *poolFlight) {
 	e.mu.Lock()
 	switch {
 	case err == nil:
-		e.cur.Store(&poolCreds{creds: creds, refreshAt: p.refreshAt(creds.Expires, end, e.jitter)})
+		e.cur.Store(&poolCreds{creds: creds, refreshAt: p.refreshAt(creds.Expires, end, e.jitter).UnixNano()})
 		e.failures, e.retryAt, e.lastErr = 0, time.Time{}, nil
 		ev.Kind, ev.Expires = EventRefreshSucceeded, creds.Expires
 	case p.closed.Load():

@@ -2,15 +2,12 @@ package externalid
 
 import (
 	"hash/maphash"
-	"math"
 	"sync"
-
-	"github.com/tenantrole/externalid/internal/lru"
 )
 
 // Sharding of a Pool's entries: enough shards that callers on different
-// cores rarely meet on one lock, few enough that each shard's LRU is a
-// good stand-in for a global one.
+// cores rarely meet on one lock, few enough that each shard's LRU list is
+// a good stand-in for a global one.
 const (
 	maxPoolShards     = 64
 	minShardEntries   = 256
@@ -24,18 +21,37 @@ type poolKey struct {
 	roleARN  string
 }
 
-// poolShard is a part of a Pool's entries with its own lock and LRU.
+// ownedKey returns a copy of k whose two strings share one new allocation:
+// the pool must not retain the caller's memory (the strings may be slices
+// of a request body), and one allocation is one cache line to read when a
+// lookup compares keys.
+func ownedKey(k poolKey) poolKey {
+	s := k.tenantID + k.roleARN
+	n := len(k.tenantID)
+	return poolKey{tenantID: s[:n], roleARN: s[n:]}
+}
+
+// poolShard is a part of a Pool's entries with its own lock and LRU list.
 // Lookups take the read lock and do not change recency; recency is updated
 // under the write lock at most once a second per entry (see
 // [poolEntry.touch]).
+//
+// Entries are found by a 64-bit hash of their key, and every hit is
+// confirmed by comparing the key itself, so a hash collision can cost a
+// lookup in collided but can never hand one pair another pair's entry. A
+// uint64-keyed map has small slots, and the LRU list is intrusive (its
+// links live in the entries): a lookup reads few cache lines.
 type poolShard struct {
-	mu      sync.RWMutex                    // guards entries, and the evicted flag of entries leaving it
-	entries *lru.Cache[poolKey, *poolEntry] // unbounded here; Pool.count bounds all shards
-	_       [32]byte                        // pads the shard to a 64-byte cache line
+	mu       sync.RWMutex           // guards byHash, collided, newest, oldest, and the links and evicted flag of the entries
+	byHash   map[uint64]*poolEntry  // by poolEntry.hash: one entry per hash
+	collided map[poolKey]*poolEntry // entries whose hash another entry holds in byHash; nearly always nil
+	newest   *poolEntry             // head of the LRU list
+	oldest   *poolEntry             // tail of the LRU list
+	_        [8]byte                // pads the shard to a 64-byte cache line
 }
 
-// initShards sizes and allocates the shards. The shards' LRU lists are
-// unbounded: the bound is global (see Pool.evictFor).
+// initShards sizes and allocates the shards. The bound is global (see
+// Pool.evictFor).
 func (p *Pool) initShards() {
 	total := max(p.opts.MaxTenants, 1)
 	n := 1
@@ -45,39 +61,62 @@ func (p *Pool) initShards() {
 	p.shards = make([]poolShard, n)
 	p.mask = uint64(n - 1)
 	for i := range p.shards {
-		p.shards[i].entries = lru.New[poolKey, *poolEntry](math.MaxInt)
+		p.shards[i].byHash = make(map[uint64]*poolEntry)
 	}
 }
 
-// shardIndex returns the index of a key's shard.
-func (p *Pool) shardIndex(k poolKey) uint64 {
-	if p.mask == 0 {
-		return 0
-	}
-	return maphash.String(p.seed, k.tenantID) & p.mask
+// keyHash returns the hash of a key, which picks its shard (low bits), its
+// place in the shard's map, and its refresh jitter (high bits).
+func (p *Pool) keyHash(k poolKey) uint64 {
+	return maphash.String(p.seed, k.tenantID) ^ maphash.String(p.seed, k.roleARN)*0x9E3779B97F4A7C15
 }
 
-// shardOf returns the shard of a key.
-func (p *Pool) shardOf(k poolKey) *poolShard { return &p.shards[p.shardIndex(k)] }
-
-// get returns the entry of k without changing its recency.
-func (s *poolShard) get(k poolKey) (*poolEntry, bool) {
+// get returns the entry of k, whose hash is h, without changing its
+// recency.
+func (s *poolShard) get(k poolKey, h uint64) (*poolEntry, bool) {
 	s.mu.RLock()
-	e, ok := s.entries.Peek(k)
+	e := s.byHash[h]
+	if e != nil && e.key != k {
+		e = nil
+		if s.collided != nil {
+			e = s.collided[k]
+		}
+	}
 	s.mu.RUnlock()
-	return e, ok
+	return e, e != nil
 }
 
-// insert adds e, or returns the entry another caller inserted first and
-// added false.
+// insert adds e as the most recently used entry, or returns the entry
+// another caller inserted first and added false.
 func (s *poolShard) insert(e *poolEntry) (got *poolEntry, added bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := s.entries.Get(e.key); ok {
-		return old, false
+	switch cur := s.byHash[e.hash]; {
+	case cur == nil:
+		s.byHash[e.hash] = e
+	case cur.key == e.key:
+		return cur, false
+	default:
+		if old, ok := s.collided[e.key]; ok {
+			return old, false
+		}
+		if s.collided == nil {
+			s.collided = make(map[poolKey]*poolEntry)
+		}
+		s.collided[e.key] = e
 	}
-	s.entries.Add(e.key, e) // never evicts: the list is unbounded
+	s.pushNewest(e)
 	return e, true
+}
+
+// markUsed moves e to the head of the shard's LRU list, unless it has left.
+func (s *poolShard) markUsed(e *poolEntry) {
+	s.mu.Lock()
+	if !e.evicted.Load() && s.newest != e {
+		s.unlink(e)
+		s.pushNewest(e)
+	}
+	s.mu.Unlock()
 }
 
 // evictOldest removes the shard's least recently used entry, unless the
@@ -85,13 +124,70 @@ func (s *poolShard) insert(e *poolEntry) (got *poolEntry, added bool) {
 func (s *poolShard) evictOldest(keep *poolEntry) *poolEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, v, ok := s.entries.Oldest()
-	if !ok || v == keep {
+	v := s.oldest
+	if v == nil || v == keep {
 		return nil
 	}
-	s.entries.Remove(k)
-	v.evicted.Store(true)
+	s.removeLocked(v)
 	return v
+}
+
+// removeIdle evicts, from the least recently used end, the entries unused
+// since before cutoff (in Unix nanoseconds), and returns them.
+func (s *poolShard) removeIdle(cutoff int64) []*poolEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var idle []*poolEntry
+	for e := s.oldest; e != nil && e.lastUsed.Load() < cutoff; e = s.oldest {
+		s.removeLocked(e)
+		idle = append(idle, e)
+	}
+	return idle
+}
+
+func (s *poolShard) removeLocked(e *poolEntry) {
+	if s.byHash[e.hash] == e {
+		delete(s.byHash, e.hash)
+		for k, c := range s.collided { // promote an entry of the same hash, if any
+			if c.hash == e.hash {
+				delete(s.collided, k)
+				s.byHash[c.hash] = c
+				break
+			}
+		}
+	} else {
+		delete(s.collided, e.key)
+	}
+	if len(s.collided) == 0 {
+		s.collided = nil
+	}
+	s.unlink(e)
+	e.evicted.Store(true)
+}
+
+func (s *poolShard) pushNewest(e *poolEntry) {
+	e.older, e.newer = s.newest, nil
+	if s.newest != nil {
+		s.newest.newer = e
+	}
+	s.newest = e
+	if s.oldest == nil {
+		s.oldest = e
+	}
+}
+
+func (s *poolShard) unlink(e *poolEntry) {
+	if e.newer != nil {
+		e.newer.older = e.older
+	} else {
+		s.newest = e.older
+	}
+	if e.older != nil {
+		e.older.newer = e.newer
+	} else {
+		s.oldest = e.newer
+	}
+	e.newer, e.older = nil, nil
 }
 
 // evictFor brings the pool back to MaxTenants after newest was added, by
@@ -100,7 +196,7 @@ func (s *poolShard) evictOldest(keep *poolEntry) *poolEntry {
 // With one shard this is exact LRU; with several, LRU within a shard.
 func (p *Pool) evictFor(newest *poolEntry) {
 	limit := int64(p.opts.MaxTenants)
-	first := p.shardIndex(newest.key)
+	first := newest.hash & p.mask
 	for i := uint64(0); i <= p.mask && p.count.Load() > limit; {
 		v := p.shards[(first+i)&p.mask].evictOldest(newest)
 		if v == nil {
@@ -110,33 +206,4 @@ func (p *Pool) evictFor(newest *poolEntry) {
 		p.count.Add(-1)
 		p.emit(PoolEvent{Kind: EventEvicted, TenantID: v.key.tenantID, RoleARN: v.key.roleARN, Reason: EvictedCapacity})
 	}
-}
-
-// markUsed moves e to the front of the shard's LRU, unless it has left.
-func (s *poolShard) markUsed(e *poolEntry) {
-	s.mu.Lock()
-	if !e.evicted.Load() {
-		s.entries.Get(e.key)
-	}
-	s.mu.Unlock()
-}
-
-// removeIdle evicts, from the least recently used end, the entries unused
-// since before cutoff (in Unix nanoseconds), and returns them.
-func (s *poolShard) removeIdle(cutoff int64) []*poolEntry {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var idle []*poolEntry
-	s.entries.RangeOldest(func(_ poolKey, e *poolEntry) bool {
-		if e.lastUsed.Load() >= cutoff {
-			return false
-		}
-		idle = append(idle, e)
-		return true
-	})
-	for _, e := range idle {
-		s.entries.Remove(e.key)
-		e.evicted.Store(true)
-	}
-	return idle
 }
