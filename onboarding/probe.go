@@ -54,7 +54,7 @@ func (v *Verifier) probeWith(ctx context.Context, tenantID, roleARN, accountID s
 	res.Got, res.RequestID = outcome(err), requestID(err)
 	if err != nil {
 		if res.Got == OutcomeDenied {
-			res.Detail = "AssumeRole with the tenant's ExternalId was denied: the trust policy does not allow this principal with this value"
+			res.Detail = "AssumeRole with the tenant's ExternalId was denied: the role may not exist, may not trust this principal, or may require another ExternalId"
 		} else {
 			res.Detail = err.Error()
 		}
