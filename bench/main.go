@@ -1,0 +1,274 @@
+// Command bench measures the externalid Pool and SecretsManagerResolver
+// against the AWS SDK's own caches, and prints one table of ratios and
+// figures, all measured in the same run:
+//
+//	cd bench && go run .            # the full run, about 3 minutes on 2 cores
+//	cd bench && go run . -quick     # smaller sizes, for a quick look
+//
+// The same measurements run as Go benchmarks with go test -bench . in this
+// directory.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"text/tabwriter"
+	"time"
+)
+
+// sizes are the workload sizes of a run.
+type sizes struct {
+	lookupTenants, memoryTenants, dayTenants, coldTenants int
+	dayStep                                              time.Duration
+}
+
+var (
+	full  = sizes{lookupTenants: 100_000, memoryTenants: 100_000, dayTenants: 10_000, coldTenants: 1_000, dayStep: time.Minute}
+	quick = sizes{lookupTenants: 100_000, memoryTenants: 100_000, dayTenants: 2_000, coldTenants: 100, dayStep: 5 * time.Minute}
+)
+
+// row is one line of the table.
+type row struct {
+	id, measure, result, target string
+	met                         string // "yes", "NO" or "n/a"
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "NO"
+}
+
+func main() {
+	quickFlag := flag.Bool("quick", false, "smaller day, cold and moto sizes")
+	noMoto := flag.Bool("no-moto", false, "skip the cold path over HTTP against moto")
+	flag.Parse()
+	sz := full
+	if *quickFlag {
+		sz = quick
+	}
+	start := time.Now()
+	fmt.Fprintf(os.Stderr, "bench: %s, GOMAXPROCS=%d, %s/%s\n", runtime.Version(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+
+	var rows []row
+	add := func(r row) {
+		rows = append(rows, r)
+		fmt.Fprintf(os.Stderr, "bench: %s done (%s)\n", r.id, time.Since(start).Round(time.Second))
+	}
+	add(warmRow())
+	rows = append(rows, lookupRows(sz.lookupTenants)...)
+	add(stampedeRow())
+	add(dayRow(sz))
+	add(memoryRow(sz.memoryTenants))
+	add(resolverRow())
+	rows = append(rows, coldRows(sz.coldTenants, *noMoto)...)
+
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "#\tmeasure\tresult\ttarget\tmet")
+	fmt.Fprintln(w, "-\t-------\t------\t------\t---")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.id, r.measure, r.result, r.target, r.met)
+	}
+	w.Flush()
+	fmt.Printf("\n%s, GOMAXPROCS=%d, %s/%s; total %s\n", runtime.Version(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, time.Since(start).Round(time.Second))
+}
+
+func nsop(r testing.BenchmarkResult) float64 { return float64(r.T.Nanoseconds()) / float64(r.N) }
+
+func warmRow() row {
+	pool := testing.Benchmark(benchPoolProviderWarm)
+	sdk := testing.Benchmark(benchSDKCacheWarm)
+	ratio := nsop(pool) / nsop(sdk)
+	return row{
+		id:      "1",
+		measure: "warm Retrieve, one pooled provider vs aws.NewCredentialsCache(stscreds)",
+		result: fmt.Sprintf("%.2fx (%.0f vs %.0f ns/op), %d allocs/op (SDK %d)",
+			ratio, nsop(pool), nsop(sdk), pool.AllocsPerOp(), sdk.AllocsPerOp()),
+		target: "<=1.2x, 0 allocs",
+		met:    yesNo(ratio <= 1.2 && pool.AllocsPerOp() == 0),
+	}
+}
+
+func lookupRows(tenants int) []row {
+	w, err := newWarmPool(tenants, 16)
+	if err != nil {
+		return []row{{id: "2", measure: "warm lookup at scale", result: "error: " + err.Error(), met: "NO"}}
+	}
+	defer w.pool.Close()
+	all := testing.Benchmark(w.benchLookup)
+	sdkAll := testing.Benchmark(benchSDKCacheWarmParallel)
+	var one testing.BenchmarkResult
+	withProcs(1, func() { one = testing.Benchmark(w.benchLookup) })
+	hot := testing.Benchmark(w.benchLookupHot)
+	floorBench := benchBareMapLookup(w.tenants)
+	floor := testing.Benchmark(floorBench)
+	var floorOne testing.BenchmarkResult
+	withProcs(1, func() { floorOne = testing.Benchmark(floorBench) })
+	resident := w.pool.Len() == tenants && w.sts.calls.Load() == int64(tenants)
+
+	ratio := nsop(all) / nsop(sdkAll)
+	scale := nsop(one) / nsop(all)
+	procs := runtime.GOMAXPROCS(0)
+	return []row{
+		{
+			id:      "2",
+			measure: fmt.Sprintf("warm Pool.Credentials+Retrieve, %d tenants resident, uniform over all, %d cores, vs SDK cache warm Retrieve (parallel)", tenants, procs),
+			result: fmt.Sprintf("%.1fx (%.0f vs %.0f ns/op), %d allocs/op; all resident: %v",
+				ratio, nsop(all), nsop(sdkAll), all.AllocsPerOp(), resident),
+			target: "<=3x, 0 allocs",
+			met:    yesNo(ratio <= 3 && all.AllocsPerOp() == 0 && resident),
+		},
+		{
+			id:      "2a",
+			measure: "  same pattern on a bare Go map[struct{tenant, role string}]*T (memory floor of this machine)",
+			result:  fmt.Sprintf("%.0f ns/op; pool = %.2fx the bare map", nsop(floor), nsop(all)/nsop(floor)),
+			target:  "reference",
+			met:     "n/a",
+		},
+		{
+			id:      "2b",
+			measure: fmt.Sprintf("  throughput, GOMAXPROCS=1 vs %d", procs),
+			result: fmt.Sprintf("%.2f vs %.2f M lookups/s (%.2fx; the bare map: %.2fx)",
+				1e3/nsop(one), 1e3/nsop(all), scale, nsop(floorOne)/nsop(floor)),
+			target: "scales with cores",
+			met:    yesNo(scale >= 0.75*float64(procs)),
+		},
+		{
+			id:      "2c",
+			measure: fmt.Sprintf("  same, traffic on %d hot tenants of the %d resident", hotTenants, tenants),
+			result: fmt.Sprintf("%.2fx (%.0f vs %.0f ns/op), %d allocs/op",
+				nsop(hot)/nsop(sdkAll), nsop(hot), nsop(sdkAll), hot.AllocsPerOp()),
+			target: "<=3x, 0 allocs",
+			met:    yesNo(nsop(hot)/nsop(sdkAll) <= 3 && hot.AllocsPerOp() == 0),
+		},
+	}
+}
+
+func stampedeRow() row {
+	r := stampede(1000, 200)
+	return row{
+		id:      "3",
+		measure: "stampede: 1,000 goroutines over 200 cold tenants (SecretsManagerResolver)",
+		result:  fmt.Sprintf("%d AssumeRole, %d GetSecretValue, %d errors", r.assumeRole, r.getValue, r.errors),
+		target:  "200 and 200",
+		met:     yesNo(r.ok()),
+	}
+}
+
+func dayRow(sz sizes) row {
+	r, err := simulateDay(sz.dayTenants, sz.dayStep)
+	if err != nil {
+		return row{id: "4", measure: "simulated 24 h", result: "error: " + err.Error(), met: "NO"}
+	}
+	return row{
+		id: "4",
+		measure: fmt.Sprintf("simulated 24 h: %d tenants, 1-h credentials, every tenant calls every %v (%d Retrieves, %s wall)",
+			r.tenants, r.step, r.retrieves, r.wall.Round(100*time.Millisecond)),
+		result: fmt.Sprintf("%.2f AssumeRole per credential lifetime (%d calls, %d credential sets served; %.2f per tenant-hour, refreshed %v-%v apart); %d duplicate refreshes; %d callers waited on STS after their first call; %d errors",
+			r.perLifetime(), r.assumeRole, r.credentialSets, r.callsPerTenantHr, r.minGap.Round(time.Minute), r.maxGap.Round(time.Minute), r.duplicates, r.blockingRefresh, r.errors),
+		target: "1.00, 0 duplicates, 0 waits",
+		met:    yesNo(r.ok()),
+	}
+}
+
+func memoryRow(tenants int) row {
+	r, err := measureMemory(tenants, 1024)
+	if err != nil {
+		return row{id: "5", measure: "memory", result: "error: " + err.Error(), met: "NO"}
+	}
+	return row{
+		id:      "5",
+		measure: fmt.Sprintf("memory: live heap per tenant, %d tenants, 1,024-byte session tokens", tenants),
+		result: fmt.Sprintf("%.0f B/tenant (%.0f MiB); %.0f B beyond the %d B of credential strings",
+			r.perTenant, r.heapTotalMiB, r.beyondCreds, r.credStrings),
+		target: "<=2048 B beyond",
+		met:    yesNo(r.beyondCreds <= 2048),
+	}
+}
+
+func resolverRow() row {
+	ours := testing.Benchmark(benchResolverWarm)
+	theirs := testing.Benchmark(benchSecretCacheWarm)
+	ratio := nsop(ours) / nsop(theirs)
+	return row{
+		id:      "6",
+		measure: "SecretsManagerResolver warm lookup vs aws-secretsmanager-caching-go v2.2.0 GetSecretString warm",
+		result: fmt.Sprintf("%.2fx (%.0f vs %.0f ns/op; %d vs %d allocs/op)",
+			ratio, nsop(ours), nsop(theirs), ours.AllocsPerOp(), theirs.AllocsPerOp()),
+		target: "<=0.5x",
+		met:    yesNo(ratio <= 0.5),
+	}
+}
+
+func coldRows(tenants int, skip bool) []row {
+	skipped := func(why string) []row {
+		return []row{{id: "7", measure: "cold path over HTTP against moto", result: "skipped: " + why, target: "<=5% overhead", met: "n/a"}}
+	}
+	if skip {
+		return skipped("-no-moto")
+	}
+	m, err := startMoto()
+	if errors.Is(err, errNoMoto) {
+		return skipped("moto not installed")
+	}
+	if err != nil {
+		return skipped(err.Error())
+	}
+	defer m.close()
+	res, err := coldOverHTTP(m.url, tenants, []int{1, 32})
+	if err != nil {
+		return []row{{id: "7", measure: "cold path over HTTP against moto", result: "error: " + err.Error(), met: "NO"}}
+	}
+	var rows []row
+	for i, r := range res {
+		mode := "sequential"
+		if r.workers > 1 {
+			mode = fmt.Sprintf("%d workers", r.workers)
+		}
+		rows = append(rows, row{
+			id:      fmt.Sprintf("7%c", 'a'+i),
+			measure: fmt.Sprintf("cold first Retrieve over HTTP (moto), %d tenants, %s, vs raw GetSecretValue+AssumeRole", r.tenants, mode),
+			result:  fmt.Sprintf("%+.1f%% (%.2f vs %.2f ms/tenant)", 100*r.overhead(), ms(r.pool), ms(r.raw)),
+			target:  "<=5% overhead",
+			met:     yesNo(r.overhead() <= 0.05),
+		})
+	}
+	return rows
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// benchBareMapLookup measures a plain map lookup with the same keys and
+// access pattern as warmPool.benchLookup: the cost of reaching 100,000
+// entries in memory at all, on this machine.
+func benchBareMapLookup(tenants []string) func(*testing.B) {
+	type key struct{ tenant, role string }
+	type value struct{ n int }
+	m := make(map[key]*value, len(tenants))
+	for _, t := range tenants {
+		m[key{strings.Clone(t), strings.Clone(roleARN)}] = &value{}
+	}
+	return func(b *testing.B) {
+		n := len(tenants)
+		var seq atomicInt
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			i := int(seq.add()*104729) % n
+			sum := 0
+			for pb.Next() {
+				sum += m[key{tenants[i], roleARN}].n
+				if i += lookupStride; i >= n {
+					i -= n
+				}
+			}
+			sink(sum)
+		})
+	}
+}
