@@ -20,15 +20,18 @@ const (
 
 // Outcomes of a probe.
 const (
+	// OutcomeAllowed is a call that STS allowed.
 	OutcomeAllowed = "allowed"
-	OutcomeDenied  = "denied"
+	// OutcomeDenied is a call that STS denied with AccessDenied.
+	OutcomeDenied = "denied"
 	// OutcomeError is a failure that says nothing about the trust policy,
 	// such as throttling or a network error.
 	OutcomeError = "error"
 )
 
 // Report is the result of [Verifier.Verify]. It holds fingerprints, never
-// ExternalId values, so it is safe to log and to print.
+// ExternalId values, so it is safe to log and to print. It is plain data:
+// safe for concurrent reads, not for concurrent changes.
 type Report struct {
 	TenantID  string `json:"tenantId"`
 	RoleARN   string `json:"roleArn"`

@@ -43,7 +43,7 @@ type PromoteOptions struct {
 }
 
 // Rotation describes a tenant's secret versions. It holds fingerprints,
-// never values.
+// never values. It is plain data, like [Report].
 type Rotation struct {
 	TenantID string `json:"tenantId"`
 	SecretID string `json:"secretId"`

@@ -53,6 +53,7 @@ type SecretOptions struct {
 }
 
 // StoreResult is what [StoreExternalID] did. It holds no ExternalId value.
+// It is plain data, like [Report].
 type StoreResult struct {
 	TenantID string `json:"tenantId"`
 	SecretID string `json:"secretId"` // the secret's name
