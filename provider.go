@@ -80,8 +80,8 @@ func (p *Provider) RoleARN() string { return p.roleARN }
 // value is dropped and resolved again; if it changed (it was rotated), the
 // call is retried once with the new value.
 //
-// If STS still denies it, [ProviderOptions.StageFallback] is set and the
-// resolver is a [StagedResolver], the call is retried once with the other
+// If STS still denies it and the resolver is a [StagedResolver] (unless
+// [ProviderOptions.DisableStageFallback] is set), the call is retried once with the other
 // staged value: AWSPENDING if a version carries it, else AWSPREVIOUS. This
 // keeps requests working while a customer's trust policy and the secret's
 // AWSCURRENT disagree during a rotation. When that retry succeeds,

@@ -65,15 +65,15 @@ type ProviderOptions struct {
 	// ([\w+=,.@-]{2,64}). Defaults to none.
 	SourceIdentity string
 
-	// StageFallback, when true and the resolver is a [StagedResolver], makes
-	// a Retrieve that STS denied with the current value try the other staged
-	// value once (see [Provider.Retrieve]), so that requests keep working
-	// while the secret's AWSCURRENT and the customer's trust policy disagree
-	// during a rotation. Defaults to false, because each denied Retrieve then
-	// reads up to two more secret versions: a role that is denied for
-	// another reason (deleted, wrong principal) would cost GetSecretValue
-	// calls on every attempt.
-	StageFallback bool
+	// DisableStageFallback turns off the rotation fallback: by default, when
+	// the resolver is a [StagedResolver], a Retrieve that STS denied with the
+	// current value tries the other staged value once (see
+	// [Provider.Retrieve]), so that requests keep working while the secret's
+	// AWSCURRENT and the customer's trust policy disagree during a rotation.
+	// The fallback costs up to two more secret reads on a denied Retrieve
+	// only; a [Pool] remembers denials with backoff, which bounds that cost
+	// for a role denied for another reason. Defaults to false.
+	DisableStageFallback bool
 
 	// OnStage, when set, is called after a Retrieve succeeded only with a
 	// staged value other than the current one (see [Provider.Retrieve]),

@@ -34,9 +34,9 @@ var rotationStages = []string{StageCurrent, StagePending, StagePrevious}
 // concurrent use.
 //
 // When STS denies AssumeRole with the tenant's current value, a [Provider]
-// whose resolver is a StagedResolver, with [ProviderOptions.StageFallback]
-// set, tries the other staged value once (see [Provider.Retrieve]), so that
-// a rotation never fails a request.
+// whose resolver is a StagedResolver tries the other staged value once (see
+// [Provider.Retrieve]), so that a rotation never fails a request, unless
+// [ProviderOptions.DisableStageFallback] is set.
 type StagedResolver interface {
 	Resolver
 	ResolveExternalIDStage(ctx context.Context, tenantID, stage string) (ExternalID, error)
@@ -77,7 +77,7 @@ func (r *SecretsManagerResolver) cacheKey(tenantID, stage string) string {
 // [ProviderOptions.OnStage]. Otherwise it returns denied unchanged.
 func (p *Provider) retryStaged(ctx context.Context, denied error, tried ...ExternalID) (aws.Credentials, error) {
 	sr, ok := p.resolver.(StagedResolver)
-	if !ok || !p.opts.StageFallback {
+	if !ok || p.opts.DisableStageFallback {
 		return aws.Credentials{}, denied
 	}
 	stage, id, ok := otherStage(ctx, sr, p.tenantID, tried)

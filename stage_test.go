@@ -138,7 +138,6 @@ func TestProviderStagedFallback(t *testing.T) {
 			p, err := externalid.NewProvider(srv.STS(srv.SaaS()), cust.Role.ARN, "acme",
 				externalid.NewSecretsManagerResolver(srv.SecretsManager(srv.SaaS())),
 				func(o *externalid.ProviderOptions) {
-					o.StageFallback = true
 					o.OnStage = func(tenantID, stage string) {
 						mu.Lock()
 						defer mu.Unlock()
@@ -189,7 +188,7 @@ func TestProviderStagedFallbackOnce(t *testing.T) {
 	putStage(t, srv, "acme", "new-value-0002", externalid.StagePending)
 	p, err := externalid.NewProvider(srv.STS(srv.SaaS()), cust.Role.ARN, "acme",
 		externalid.NewSecretsManagerResolver(srv.SecretsManager(srv.SaaS())),
-		func(o *externalid.ProviderOptions) { o.StageFallback = true })
+)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +201,7 @@ func TestProviderStagedFallbackOnce(t *testing.T) {
 	}
 }
 
-// TestProviderStageFallbackOff checks that without StageFallback a denied
+// TestProviderStageFallbackOff checks that with DisableStageFallback a denied
 // Retrieve reads no staged value.
 func TestProviderStageFallbackOff(t *testing.T) {
 	ctx := context.Background()
@@ -216,7 +215,8 @@ func TestProviderStageFallbackOff(t *testing.T) {
 	}
 	putStage(t, srv, "acme", "new-value-0002", externalid.StagePending)
 	p, err := externalid.NewProvider(srv.STS(srv.SaaS()), cust.Role.ARN, "acme",
-		externalid.NewSecretsManagerResolver(srv.SecretsManager(srv.SaaS())))
+		externalid.NewSecretsManagerResolver(srv.SecretsManager(srv.SaaS())),
+		func(o *externalid.ProviderOptions) { o.DisableStageFallback = true })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestProviderStageFallbackOff(t *testing.T) {
 	}
 	for _, ev := range srv.Events() {
 		if ev.EventName == "GetSecretValue" && ev.RequestParameters["versionStage"] == externalid.StagePending {
-			t.Errorf("GetSecretValue of AWSPENDING without StageFallback")
+			t.Errorf("GetSecretValue of AWSPENDING with DisableStageFallback")
 		}
 	}
 }

@@ -43,8 +43,8 @@
 // A [Rotator] stores a new value as AWSPENDING ([Rotator.Start]), renders
 // the two-value trust policy for the customer ([Rotator.TrustPolicy]), and
 // promotes the new value to AWSCURRENT once the role accepts it
-// ([Rotator.Promote]). Providers built with
-// [externalid.ProviderOptions.StageFallback] keep working throughout.
+// ([Rotator.Promote]). Providers keep working throughout, through their
+// staged fallback (see [externalid.ProviderOptions.DisableStageFallback]).
 //
 // # Concurrency
 //

@@ -36,8 +36,9 @@ type RotatorOptions struct {
 // PromoteOptions configures one [Rotator.Promote].
 type PromoteOptions struct {
 	// Force promotes without checking that the role accepts the pending
-	// value. Providers with [externalid.ProviderOptions.StageFallback] keep
-	// working with AWSPREVIOUS until the customer updates the trust policy.
+	// value. Providers keep working with AWSPREVIOUS until the customer
+	// updates the trust policy (unless built with
+	// [externalid.ProviderOptions.DisableStageFallback]).
 	// Defaults to false.
 	Force bool
 }

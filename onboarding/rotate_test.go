@@ -89,7 +89,6 @@ func TestRotationWithoutFailedRetrieve(t *testing.T) {
 	var fallbacks atomic.Int64
 	p, err := externalid.NewProvider(k.srv.STS(k.srv.SaaS()), k.cust.Role.ARN, "acme", resolver,
 		func(o *externalid.ProviderOptions) {
-			o.StageFallback = true
 			o.OnStage = func(string, string) { fallbacks.Add(1) }
 		})
 	if err != nil {
@@ -174,7 +173,6 @@ func TestRotationForcedPromotion(t *testing.T) {
 	var mu sync.Mutex
 	p, err := externalid.NewProvider(k.srv.STS(k.srv.SaaS()), k.cust.Role.ARN, "acme", k.resolver,
 		func(o *externalid.ProviderOptions) {
-			o.StageFallback = true
 			o.OnStage = func(_, stage string) { mu.Lock(); stages = append(stages, stage); mu.Unlock() }
 		})
 	if err != nil {

@@ -145,8 +145,7 @@ func demoRotation(ctx context.Context, srv *externalidtest.Server, role external
 	if err != nil {
 		return err
 	}
-	provider, err := externalid.NewProvider(srv.STS(saas), role.ARN, "acme", resolver,
-		func(o *externalid.ProviderOptions) { o.StageFallback = true })
+	provider, err := externalid.NewProvider(srv.STS(saas), role.ARN, "acme", resolver)
 	if err != nil {
 		return err
 	}

@@ -25,8 +25,8 @@ Rotate a tenant's ExternalId without downtime:
   rotate status   show the fingerprints of the current, pending and
                   previous values
 
-Providers built with ProviderOptions.StageFallback keep working at every
-step. Exit code 4 when promote is refused because the role does not accept
+Providers keep working at every step: a denied AWSCURRENT falls back to
+AWSPENDING or AWSPREVIOUS once. Exit code 4 when promote is refused because the role does not accept
 the pending value yet, 3 when the role does not enforce the ExternalId.
 Run "externalid rotate <step> --help" for the flags.
 `
