@@ -188,7 +188,7 @@ func TestProviderStagedFallbackOnce(t *testing.T) {
 	putStage(t, srv, "acme", "new-value-0002", externalid.StagePending)
 	p, err := externalid.NewProvider(srv.STS(srv.SaaS()), cust.Role.ARN, "acme",
 		externalid.NewSecretsManagerResolver(srv.SecretsManager(srv.SaaS())),
-)
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
