@@ -119,7 +119,9 @@ const hotTenants = 1_000
 
 // benchLookupHot is benchLookup with all traffic on hotTenants of the
 // resident tenants, as when a few customers make most requests.
-func (w *warmPool) benchLookupHot(b *testing.B) { w.benchLookupOver(b, min(hotTenants, len(w.tenants))) }
+func (w *warmPool) benchLookupHot(b *testing.B) {
+	w.benchLookupOver(b, min(hotTenants, len(w.tenants)))
+}
 
 func (w *warmPool) benchLookupOver(b *testing.B, n int) {
 	ctx := context.Background()
@@ -138,9 +140,7 @@ func (w *warmPool) benchLookupOver(b *testing.B, n int) {
 				b.Error(err)
 				return
 			}
-			if i += lookupStride; i >= n {
-				i -= n
-			}
+			i = (i + lookupStride) % n
 		}
 	})
 }
