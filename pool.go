@@ -42,8 +42,9 @@ var ErrPoolClosed = errors.New("externalid: pool is closed")
 // [PoolOptions.IdleTimeout]. A pool of more than 512 entries is split into
 // up to 64 shards of at least 256 entries, each with its own lock and LRU
 // list; when the pool is full, a new entry evicts the least recently used
-// entry of its own shard, so eviction is LRU within a shard, and recency
-// has a resolution of one second. An entry costs about
+// entry of its own shard, so eviction is LRU within a shard. Recency has a
+// resolution of IdleTimeout/60, from 1 s to 1 min (1 min by default), so
+// that a hit takes the shard's write lock at most that often. An entry costs about
 // 1 KiB plus its credential strings (a session token is about 1 KB); see
 // docs/pool.md and BENCHMARKS.md.
 //
@@ -62,6 +63,7 @@ type Pool struct {
 	shards   []poolShard
 	mask     uint64       // len(shards)-1; len(shards) is a power of two
 	count    atomic.Int64 // entries in all shards; at most MaxTenants once inserts return
+	touchNs  int64        // recency resolution in nanoseconds (see touchResolution)
 
 	ctx    context.Context    // canceled by Close; parent of all background work
 	cancel context.CancelFunc // cancels ctx
@@ -93,6 +95,7 @@ func NewPool(client AssumeRoleAPIClient, resolver Resolver, optFns ...func(*Pool
 	if p.err == nil && resolver == nil {
 		p.err = fmt.Errorf("%w: NewPool needs a Resolver, got nil; the ExternalId must come from a resolver such as NewSecretsManagerResolver", ErrInvalidOptions)
 	}
+	p.touchNs = int64(touchResolution(p.opts.IdleTimeout))
 	p.initShards()
 	if p.err == nil && p.opts.IdleTimeout > 0 {
 		p.wg.Add(1)

@@ -22,7 +22,7 @@ type poolEntry struct {
 	// Read by every warm Retrieve: kept together in the first cache line.
 	key      poolKey                   // both strings in one allocation (see ownedKey)
 	cur      atomic.Pointer[poolCreds] // last good credentials; nil until the first success
-	lastUsed atomic.Int64              // Unix nanoseconds of the last use, at touchResolutionNs
+	lastUsed atomic.Int64              // Unix nanoseconds of the last use, at Pool.touchNs
 	pool     *Pool
 	evicted  atomic.Bool // set, under the shard's lock, when the entry leaves the pool
 
@@ -85,7 +85,7 @@ func (e *poolEntry) retrieve(ctx context.Context) (aws.Credentials, error) {
 	}
 	now := e.pool.opts.Now()
 	n := now.UnixNano()
-	if last := e.lastUsed.Load(); n-last >= touchResolutionNs {
+	if last := e.lastUsed.Load(); n-last >= e.pool.touchNs {
 		e.touch(last, n)
 	}
 	if c := e.cur.Load(); c != nil && n < c.refreshAt {
@@ -95,7 +95,7 @@ func (e *poolEntry) retrieve(ctx context.Context) (aws.Credentials, error) {
 }
 
 // touch records a use of the entry at n, for idle eviction and the LRU. It
-// is called at most about once per touchResolutionNs; of concurrent
+// is called at most about once per Pool.touchNs; of concurrent
 // callers, one moves the entry.
 func (e *poolEntry) touch(last, n int64) {
 	if e.lastUsed.CompareAndSwap(last, n) {

@@ -27,10 +27,11 @@ func TestPoolEvictsLeastRecentlyUsed(t *testing.T) {
 		o.MaxTenants = 2
 		o.OnEvent = events.record
 	})
+	// Recency has a resolution of IdleTimeout/60: 1 minute by default.
 	poolMustRetrieve(t, p, "a", poolRole)
-	clock.Advance(2 * time.Second)
+	clock.Advance(2 * time.Minute)
 	poolMustRetrieve(t, p, "b", poolRole)
-	clock.Advance(2 * time.Second)
+	clock.Advance(2 * time.Minute)
 	poolMustRetrieve(t, p, "a", poolRole) // a is now the most recently used
 	poolMustRetrieve(t, p, "c", poolRole) // evicts b
 	if got := events.evicted(externalid.EvictedCapacity); !slices.Equal(got, []string{"b"}) {

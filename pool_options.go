@@ -44,8 +44,9 @@ const (
 // Pool never changes them afterwards.
 type PoolOptions struct {
 	// MaxTenants bounds the number of entries, one per (tenant, role ARN)
-	// pair. The least recently used entry is evicted to make room (recency
-	// has a resolution of one second; see [Pool]). Defaults to
+	// pair. The least recently used entry is evicted to make room (within
+	// a shard, with a recency resolution of IdleTimeout/60 from 1 s to
+	// 1 min; see [Pool]). Defaults to
 	// [DefaultMaxTenants]. Must not be negative.
 	MaxTenants int
 

@@ -3,16 +3,33 @@ package externalid
 import (
 	"hash/maphash"
 	"sync"
+	"time"
 )
 
 // Sharding of a Pool's entries: enough shards that callers on different
 // cores rarely meet on one lock, few enough that each shard's LRU list is
 // a good stand-in for a global one.
 const (
-	maxPoolShards     = 64
-	minShardEntries   = 256
-	touchResolutionNs = int64(1e9) // recency resolution of the LRU: 1 s
+	maxPoolShards   = 64
+	minShardEntries = 256
 )
+
+// Bounds of the recency resolution: an entry in use moves in its shard's
+// LRU list (under the write lock) at most once per resolution, which is
+// IdleTimeout/60 within these bounds.
+const (
+	minTouchResolution = time.Second
+	maxTouchResolution = time.Minute
+)
+
+// touchResolution returns the recency resolution for idle, the
+// IdleTimeout (0 or less when idle eviction is off).
+func touchResolution(idle time.Duration) time.Duration {
+	if idle <= 0 {
+		return maxTouchResolution
+	}
+	return min(max(idle/60, minTouchResolution), maxTouchResolution)
+}
 
 // poolKey identifies an entry. It is a struct of two strings, not a
 // concatenation, so that a lookup does not allocate.
@@ -33,7 +50,7 @@ func ownedKey(k poolKey) poolKey {
 
 // poolShard is a part of a Pool's entries with its own lock and LRU list.
 // Lookups take the read lock and do not change recency; recency is updated
-// under the write lock at most once a second per entry (see
+// under the write lock at most once per Pool.touchNs per entry (see
 // [poolEntry.touch]).
 //
 // Entries are found by a 64-bit hash of their key, and every hit is
