@@ -13,7 +13,8 @@ import (
 //
 // When STS denied the call, errors.Is(err, [ErrAccessDenied]) is true and the
 // message lists the likely causes, most likely first. Err is the SDK's error,
-// for errors.As with [smithy.APIError].
+// for errors.As with [smithy.APIError]. An AssumeRoleError is not modified
+// after it is returned and is safe for concurrent reads.
 type AssumeRoleError struct {
 	TenantID    string
 	RoleARN     string
@@ -22,6 +23,8 @@ type AssumeRoleError struct {
 	Err         error
 }
 
+// Error names the role, the tenant and the request id, and for a denial
+// lists the likely causes.
 func (e *AssumeRoleError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "externalid: AssumeRole %s for tenant %q", e.RoleARN, e.TenantID)

@@ -2,8 +2,11 @@ package externalid
 
 import "errors"
 
-// Sentinel errors. Every error this package returns wraps one of them, so
-// callers branch with [errors.Is].
+// Sentinel errors, for [errors.Is]. Invalid input, a missing or unusable
+// ExternalId and a denied AssumeRole wrap one of them. Transient failures
+// (throttling, 5xx, network, cancellation) wrap no sentinel: they are
+// [*ResolveError] or [*AssumeRoleError] around the SDK's error, or the
+// context's error.
 var (
 	// ErrInvalidExternalID reports a value that breaks STS's constraints for
 	// sts:ExternalId, or secret content from which no valid value can be read.

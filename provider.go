@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -35,7 +37,13 @@ type Provider struct {
 	tenantID string
 	roleARN  string
 	opts     ProviderOptions // validated copy
+
+	nextRecheck atomic.Int64 // unix nanoseconds before which a denial does not re-read the value
 }
+
+// DenialRecheckInterval is how often, at most, a [Provider] that STS denies
+// drops the tenant's cached ExternalId and reads it again.
+const DenialRecheckInterval = 30 * time.Second
 
 var _ aws.CredentialsProvider = (*Provider)(nil)
 
@@ -45,10 +53,10 @@ var _ aws.CredentialsProvider = (*Provider)(nil)
 // [ErrInvalidTenantID] or [ErrInvalidOptions]. A nil client or resolver is an
 // error wrapping [ErrInvalidOptions].
 func NewProvider(client AssumeRoleAPIClient, roleARN, tenantID string, resolver Resolver, optFns ...func(*ProviderOptions)) (*Provider, error) {
-	if client == nil {
+	if isNil(client) {
 		return nil, fmt.Errorf("%w: NewProvider needs an STS client, got nil", ErrInvalidOptions)
 	}
-	if resolver == nil {
+	if isNil(resolver) {
 		return nil, fmt.Errorf("%w: NewProvider needs a Resolver, got nil; the ExternalId must come from a resolver such as NewSecretsManagerResolver", ErrInvalidOptions)
 	}
 	if _, err := ParseRoleARN(roleARN); err != nil {
@@ -78,7 +86,11 @@ func (p *Provider) RoleARN() string { return p.roleARN }
 //
 // If STS denies the call and the resolver is an [Invalidator], the cached
 // value is dropped and resolved again; if it changed (it was rotated), the
-// call is retried once with the new value.
+// call is retried once with the new value. That re-read happens at most once
+// per [DenialRecheckInterval] per provider, so a role that stays denied
+// (behind an [aws.CredentialsCache], which does not cache errors) does not
+// turn every request into Secrets Manager reads. If the re-read fails, its
+// error is joined to the denial.
 //
 // If STS still denies it and the resolver is a [StagedResolver] (unless
 // [ProviderOptions.DisableStageFallback] is set), the call is retried once with the other
@@ -97,10 +109,13 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		return creds, err
 	}
 	tried := []ExternalID{id}
-	if inv, ok := p.resolver.(Invalidator); ok {
+	if inv, ok := p.resolver.(Invalidator); ok && p.mayRecheck() {
 		inv.Invalidate(p.tenantID)
 		next, rerr := p.resolve(ctx)
-		if rerr == nil && !next.Equal(id) {
+		switch {
+		case rerr != nil:
+			return aws.Credentials{}, errors.Join(err, rerr)
+		case !next.Equal(id):
 			creds, nerr := p.assumeRole(ctx, next)
 			if !errors.Is(nerr, ErrAccessDenied) {
 				return creds, nerr
@@ -109,6 +124,14 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		}
 	}
 	return p.retryStaged(ctx, err, tried...)
+}
+
+// mayRecheck reports whether a denial may invalidate and re-read the
+// tenant's value now, and if so closes that door for DenialRecheckInterval.
+func (p *Provider) mayRecheck() bool {
+	now := p.opts.Now().UnixNano()
+	next := p.nextRecheck.Load()
+	return now >= next && p.nextRecheck.CompareAndSwap(next, now+int64(DenialRecheckInterval))
 }
 
 // ProviderSources reports the credential source for the SDK's user agent.
@@ -128,6 +151,10 @@ func (p *Provider) Config(base aws.Config) aws.Config {
 func (p *Provider) resolve(ctx context.Context) (ExternalID, error) {
 	id, err := p.resolver.ResolveExternalID(ctx, p.tenantID)
 	if err != nil {
+		var re *ResolveError
+		if errors.As(err, &re) {
+			return ExternalID{}, err // names the tenant already
+		}
 		return ExternalID{}, fmt.Errorf("externalid: tenant %q: %w", p.tenantID, err)
 	}
 	if id.IsZero() {
@@ -163,10 +190,26 @@ func (p *Provider) input(id ExternalID) *sts.AssumeRoleInput {
 	return in
 }
 
+// isNil reports whether v is nil, or a nil pointer, func or map in an
+// interface, which would pass a plain nil check and panic on first use.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Interface, reflect.Slice:
+		return rv.IsNil()
+	}
+	return false
+}
+
 // errNoCredentials reports an AssumeRole response without credentials.
 var errNoCredentials = errors.New("externalid: STS AssumeRole returned no credentials")
 
 func credentialsFrom(out *sts.AssumeRoleOutput) (aws.Credentials, error) {
+	if out == nil {
+		return aws.Credentials{}, errNoCredentials
+	}
 	c := out.Credentials
 	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil || c.Expiration == nil {
 		return aws.Credentials{}, errNoCredentials

@@ -82,6 +82,10 @@ type ProviderOptions struct {
 	// operator should finish. It runs on the goroutine that called Retrieve,
 	// holding no lock, and must be safe for concurrent use. Defaults to nil.
 	OnStage func(tenantID, stage string)
+
+	// Now is the clock, used to space re-reads after a denial (see
+	// [DenialRecheckInterval]). Defaults to [time.Now].
+	Now func() time.Time
 }
 
 // validate checks o against STS's limits and fills in defaults. It returns a
@@ -112,10 +116,46 @@ func (o ProviderOptions) validate(tenantID string) (ProviderOptions, error) {
 		len(o.SourceIdentity) > maxSourceIdentityLen || !isSessionChars(o.SourceIdentity)) {
 		return o, optionsError("SourceIdentity %q must be 2 to 64 characters from [A-Za-z0-9_+=,.@-]", o.SourceIdentity)
 	}
-	o.PolicyARNs = append([]types.PolicyDescriptorType(nil), o.PolicyARNs...)
-	o.Tags = append([]types.Tag(nil), o.Tags...)
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	o.PolicyARNs = clonePolicyARNs(o.PolicyARNs)
+	o.Tags = cloneTags(o.Tags)
 	o.TransitiveTagKeys = append([]string(nil), o.TransitiveTagKeys...)
 	return o, nil
+}
+
+// clonePolicyARNs copies arns and the strings they point to, so that the
+// caller's later changes cannot reach a validated Provider.
+func clonePolicyARNs(arns []types.PolicyDescriptorType) []types.PolicyDescriptorType {
+	if arns == nil {
+		return nil
+	}
+	out := make([]types.PolicyDescriptorType, len(arns))
+	for i, p := range arns {
+		out[i] = types.PolicyDescriptorType{Arn: cloneString(p.Arn)}
+	}
+	return out
+}
+
+// cloneTags copies tags and the strings they point to.
+func cloneTags(tags []types.Tag) []types.Tag {
+	if tags == nil {
+		return nil
+	}
+	out := make([]types.Tag, len(tags))
+	for i, t := range tags {
+		out[i] = types.Tag{Key: cloneString(t.Key), Value: cloneString(t.Value)}
+	}
+	return out
+}
+
+func cloneString(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	v := *s
+	return &v
 }
 
 func optionsError(format string, args ...any) error {

@@ -353,3 +353,105 @@ func TestProviderSources(t *testing.T) {
 		t.Fatalf("ProviderSources() = %v; want [STSAssumeRole]", got)
 	}
 }
+
+func TestRetrieveRechecksADenialAtMostOncePerInterval(t *testing.T) {
+	secrets := newFakeSecrets(map[string]string{"externalid/acme": "the-value"})
+	clock := newFakeClock()
+	client := &fakeSTS{deny: func(*sts.AssumeRoleInput) error { return deniedError("not authorized") }}
+	p, _ := externalid.NewProvider(client, testRole, "acme", newResolver(secrets, clock),
+		func(o *externalid.ProviderOptions) { o.Now = clock.Now })
+	currentReads := func() int {
+		n := 0
+		for _, in := range secrets.inputs {
+			if aws.ToString(in.VersionStage) == externalid.StageCurrent {
+				n++
+			}
+		}
+		return n
+	}
+	for range 100 {
+		if _, err := p.Retrieve(context.Background()); !errors.Is(err, externalid.ErrAccessDenied) {
+			t.Fatalf("Retrieve() error = %v; want ErrAccessDenied", err)
+		}
+	}
+	if n := currentReads(); n != 2 {
+		t.Fatalf("AWSCURRENT reads over 100 denied Retrieves = %d; want 2 (first read, one recheck)", n)
+	}
+	if n := secrets.total(); n > 4 {
+		t.Fatalf("GetSecretValue calls over 100 denied Retrieves = %d; want at most 4", n)
+	}
+	clock.Advance(externalid.DenialRecheckInterval)
+	_, _ = p.Retrieve(context.Background())
+	if n := currentReads(); n != 3 {
+		t.Fatalf("AWSCURRENT reads after DenialRecheckInterval = %d; want 3", n)
+	}
+}
+
+func TestRetrieveJoinsAFailedRecheckToTheDenial(t *testing.T) {
+	secrets := newFakeSecrets(map[string]string{"externalid/acme": "the-value"})
+	client := &fakeSTS{deny: func(*sts.AssumeRoleInput) error {
+		secrets.fail("externalid/acme", apiError("ResourceNotFoundException")) // deleted meanwhile
+		return deniedError("not authorized")
+	}}
+	p, _ := externalid.NewProvider(client, testRole, "acme", newResolver(secrets, newFakeClock()))
+	_, err := p.Retrieve(context.Background())
+	if !errors.Is(err, externalid.ErrAccessDenied) || !errors.Is(err, externalid.ErrExternalIDNotFound) {
+		t.Fatalf("Retrieve() error = %v; want both ErrAccessDenied and ErrExternalIDNotFound", err)
+	}
+}
+
+func TestNewProviderRejectsTypedNils(t *testing.T) {
+	var nilFunc externalid.ResolverFunc
+	var nilResolver *externalid.SecretsManagerResolver
+	var nilClient *sts.Client
+	tests := []struct {
+		name     string
+		client   externalid.AssumeRoleAPIClient
+		resolver externalid.Resolver
+	}{
+		{"nil ResolverFunc", &fakeSTS{}, nilFunc},
+		{"nil *SecretsManagerResolver", &fakeSTS{}, nilResolver},
+		{"nil *sts.Client", nilClient, staticResolver(canary)},
+	}
+	for _, tt := range tests {
+		if _, err := externalid.NewProvider(tt.client, testRole, "acme", tt.resolver); !errors.Is(err, externalid.ErrInvalidOptions) {
+			t.Errorf("%s: NewProvider() error = %v; want ErrInvalidOptions", tt.name, err)
+		}
+	}
+}
+
+// emptySTS answers AssumeRole with neither output nor error.
+type emptySTS struct{}
+
+func (emptySTS) AssumeRole(context.Context, *sts.AssumeRoleInput, ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	return nil, nil
+}
+
+func TestRetrieveNilOutputIsAnError(t *testing.T) {
+	p, _ := externalid.NewProvider(emptySTS{}, testRole, "acme", staticResolver(canary))
+	if _, err := p.Retrieve(context.Background()); err == nil {
+		t.Fatal("Retrieve() error = nil; want an error for an empty AssumeRole output")
+	}
+}
+
+func TestNewProviderCopiesTagStrings(t *testing.T) {
+	client := &fakeSTS{}
+	value := "acme"
+	p, _ := externalid.NewProvider(client, testRole, "acme", staticResolver(canary), func(o *externalid.ProviderOptions) {
+		o.Tags = []types.Tag{{Key: aws.String("tenant"), Value: &value}}
+	})
+	value = "changed\x00after validation"
+	_, _ = p.Retrieve(context.Background())
+	if got := aws.ToString(client.calls()[0].Tags[0].Value); got != "acme" {
+		t.Fatalf("tag value sent = %q; want the validated acme", got)
+	}
+}
+
+func TestResolveErrorNamesTheTenantOnce(t *testing.T) {
+	secrets := newFakeSecrets(map[string]string{"externalid/acme": "has spaces"})
+	p, _ := externalid.NewProvider(&fakeSTS{}, testRole, "acme", newResolver(secrets, newFakeClock()))
+	_, err := p.Retrieve(context.Background())
+	if n := strings.Count(err.Error(), `tenant "acme"`); n != 1 {
+		t.Fatalf("error names the tenant %d times; want once: %v", n, err)
+	}
+}

@@ -24,10 +24,34 @@ func ParseRoleARN(roleARN string) (arn.ARN, error) {
 		return arn.ARN{}, fmt.Errorf("%w: %q has a region; IAM role ARNs have none", ErrInvalidRoleARN, roleARN)
 	case !isAccountID(a.AccountID):
 		return arn.ARN{}, fmt.Errorf("%w: %q has account %q; want 12 digits", ErrInvalidRoleARN, roleARN, a.AccountID)
-	case !strings.HasPrefix(a.Resource, "role/") || strings.HasSuffix(a.Resource, "/"):
-		return arn.ARN{}, fmt.Errorf("%w: %q names %q; want role/<name>", ErrInvalidRoleARN, roleARN, a.Resource)
+	case !isRoleResource(a.Resource):
+		return arn.ARN{}, fmt.Errorf("%w: %q names %q; want role/<path/><name> with a name of 1 to 64 characters from [A-Za-z0-9_+=,.@-]",
+			ErrInvalidRoleARN, roleARN, a.Resource)
 	}
 	return a, nil
+}
+
+// isRoleResource reports whether resource is "role/" followed by an IAM path
+// (printable ASCII, at most 512 characters) and a role name of 1 to 64
+// characters from [\w+=,.@-].
+func isRoleResource(resource string) bool {
+	rest, ok := strings.CutPrefix(resource, "role/")
+	if !ok {
+		return false
+	}
+	path, name := "", rest
+	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+		path, name = rest[:i+1], rest[i+1:]
+	}
+	if len(path) > 511 || len(name) == 0 || len(name) > 64 || !isSessionChars(name) {
+		return false
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] < 0x21 || path[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 func isPartition(p string) bool {

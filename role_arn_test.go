@@ -2,6 +2,7 @@ package externalid_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/tenantrole/externalid"
@@ -26,6 +27,13 @@ func TestParseRoleARN(t *testing.T) {
 		{"arn:aws:iam::123456789012:role/", false},
 		{"arn:gcp:iam::123456789012:role/SaaSAccess", false},
 		{"arn:AWS:iam::123456789012:role/SaaSAccess", false},
+		{"arn:aws:iam::123456789012:role/*", false},
+		{"arn:aws:iam::123456789012:role/a b", false},
+		{"arn:aws:iam::123456789012:role/xé", false},
+		{"arn:aws:iam::123456789012:role/path with space/Name", false},
+		{"arn:aws:iam::123456789012:role/" + strings.Repeat("n", 65), false},
+		{"arn:aws:iam::123456789012:role/" + strings.Repeat("n", 64), true},
+		{"arn:aws:iam::123456789012:role/service-role/a+b=c,d.e@f-g_h", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.arn, func(t *testing.T) {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 )
 
-// parseSecret reads an ExternalID from a SecretString: the string itself, or
-// the string under jsonKey of a JSON object. Errors wrap
-// [ErrInvalidExternalID] and never quote the content.
-func parseSecret(secretString *string, jsonKey string) (ExternalID, error) {
+// ParseSecret reads an ExternalID from a Secrets Manager SecretString, as
+// [SecretsManagerResolver] does: the string itself when jsonKey is "", else
+// the string under jsonKey of a JSON object. A nil secretString stands for a
+// binary-only secret. Errors wrap [ErrInvalidExternalID] and never quote the
+// content.
+func ParseSecret(secretString *string, jsonKey string) (ExternalID, error) {
 	if secretString == nil {
 		return ExternalID{}, fmt.Errorf("%w: %w", ErrInvalidExternalID, errNoSecretString)
 	}

@@ -105,15 +105,21 @@ type SecretsManagerResolver struct {
 
 	group singleflight.Group
 
-	mu    sync.Mutex                         // guards cache
-	cache *lru.Cache[string, resolvedSecret] // by cacheKey: tenant id, or tenant id/stage
+	mu     sync.Mutex                         // guards cache, writes and epoch
+	writes uint64                             // number of cache writes so far: the next entry version
+	epoch  uint64                             // number of Invalidate calls so far
+	cache  *lru.Cache[string, resolvedSecret] // by cacheKey: tenant id, or tenant id/stage
 }
 
-// resolvedSecret is one cached value.
+// resolvedSecret is one cache entry: a value, a remembered not-found of a
+// staged label, or a tombstone that Invalidate left.
 type resolvedSecret struct {
-	id         ExternalID
-	fetchedAt  time.Time // when Secrets Manager last returned it
-	freshUntil time.Time // served without a lookup until then
+	id          ExternalID
+	err         error     // a not-found of a label other than VersionStage, served until freshUntil
+	fetchedAt   time.Time // when Secrets Manager last answered
+	freshUntil  time.Time // served without a lookup until then
+	version     uint64    // changes on every write of the key; see refresh
+	invalidated bool      // a tombstone: never served, not even stale
 }
 
 var (
@@ -171,10 +177,21 @@ func (o SecretsManagerOptions) withDefaults() (SecretsManagerOptions, error) {
 	return o, nil
 }
 
+// store writes e under key with a new version. The caller holds r.mu.
+func (r *SecretsManagerResolver) store(key string, e resolvedSecret) {
+	r.writes++
+	e.version = r.writes
+	r.cache.Add(key, e)
+}
+
 // Invalidate drops tenantID's cached value, and its cached AWSCURRENT,
 // AWSPENDING and AWSPREVIOUS values read through
 // [SecretsManagerResolver.ResolveExternalIDStage], so that the next lookup
 // reads Secrets Manager.
+//
+// A lookup that was already in flight still answers the callers that were
+// waiting for it, but its result is not cached: the value it read may be the
+// one that was just found wrong.
 func (r *SecretsManagerResolver) Invalidate(tenantID string) {
 	keys := []string{tenantID}
 	for _, stage := range rotationStages {
@@ -183,8 +200,11 @@ func (r *SecretsManagerResolver) Invalidate(tenantID string) {
 		}
 	}
 	r.mu.Lock()
+	r.epoch++
 	for _, k := range keys {
-		r.cache.Remove(k)
+		if _, ok := r.cache.Peek(k); ok {
+			r.store(k, resolvedSecret{invalidated: true})
+		}
 	}
 	r.mu.Unlock()
 	for _, k := range keys {
