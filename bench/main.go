@@ -48,7 +48,13 @@ func yesNo(ok bool) string {
 func main() {
 	quickFlag := flag.Bool("quick", false, "smaller day, cold and moto sizes")
 	noMoto := flag.Bool("no-moto", false, "skip the cold path over HTTP against moto")
+	testing.Init()
 	flag.Parse()
+	// Each benchmark runs best-of-3 (see best): shorter runs keep the whole
+	// table near 3 minutes on 2 cores.
+	if err := flag.Set("test.benchtime", "500ms"); err != nil {
+		panic(err)
+	}
 	sz := full
 	if *quickFlag {
 		sz = quick
@@ -76,14 +82,34 @@ func main() {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.id, r.measure, r.result, r.target, r.met)
 	}
 	w.Flush()
-	fmt.Printf("\n%s, GOMAXPROCS=%d, %s/%s; total %s\n", runtime.Version(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, time.Since(start).Round(time.Second))
+	fmt.Printf("\n%s, GOMAXPROCS=%d, %s/%s; benchmarks best of %d runs of 500ms; total %s\n",
+		runtime.Version(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, benchRounds, time.Since(start).Round(time.Second))
 }
 
 func nsop(r testing.BenchmarkResult) float64 { return float64(r.T.Nanoseconds()) / float64(r.N) }
 
+// benchRounds is how many times best runs each benchmark.
+const benchRounds = 3
+
+// best runs the benchmarks benchRounds times, interleaved, and keeps each
+// one's fastest run: on a shared or virtualised machine, the fastest run is
+// the one least disturbed by neighbours, and interleaving exposes the
+// benchmarks of one comparison to the same disturbances.
+func best(fns ...func(*testing.B)) []testing.BenchmarkResult {
+	out := make([]testing.BenchmarkResult, len(fns))
+	for round := range benchRounds {
+		for i, fn := range fns {
+			if r := testing.Benchmark(fn); round == 0 || nsop(r) < nsop(out[i]) {
+				out[i] = r
+			}
+		}
+	}
+	return out
+}
+
 func warmRow() row {
-	pool := testing.Benchmark(benchPoolProviderWarm)
-	sdk := testing.Benchmark(benchSDKCacheWarm)
+	r := best(benchPoolProviderWarm, benchSDKCacheWarm)
+	pool, sdk := r[0], r[1]
 	ratio := nsop(pool) / nsop(sdk)
 	return row{
 		id:      "1",
@@ -101,15 +127,14 @@ func lookupRows(tenants int) []row {
 		return []row{{id: "2", measure: "warm lookup at scale", result: "error: " + err.Error(), met: "NO"}}
 	}
 	defer w.pool.Close()
-	all := testing.Benchmark(w.benchLookup)
-	sdkAll := testing.Benchmark(benchSDKCacheWarmParallel)
-	var one testing.BenchmarkResult
-	withProcs(1, func() { one = testing.Benchmark(w.benchLookup) })
-	hot := testing.Benchmark(w.benchLookupHot)
 	floorBench := benchBareMapLookup(w.tenants)
-	floor := testing.Benchmark(floorBench)
-	var floorOne testing.BenchmarkResult
-	withProcs(1, func() { floorOne = testing.Benchmark(floorBench) })
+	r := best(w.benchLookup, benchSDKCacheWarmParallel, w.benchLookupHot, floorBench)
+	all, sdkAll, hot, floor := r[0], r[1], r[2], r[3]
+	var one, floorOne testing.BenchmarkResult
+	withProcs(1, func() {
+		r := best(w.benchLookup, floorBench)
+		one, floorOne = r[0], r[1]
+	})
 	resident := w.pool.Len() == tenants && w.sts.calls.Load() == int64(tenants)
 
 	ratio := nsop(all) / nsop(sdkAll)
@@ -193,8 +218,8 @@ func memoryRow(tenants int) row {
 }
 
 func resolverRow() row {
-	ours := testing.Benchmark(benchResolverWarm)
-	theirs := testing.Benchmark(benchSecretCacheWarm)
+	r := best(benchResolverWarm, benchSecretCacheWarm)
+	ours, theirs := r[0], r[1]
 	ratio := nsop(ours) / nsop(theirs)
 	return row{
 		id:      "6",
