@@ -8,7 +8,9 @@
 // [StoreExternalID] creates the tenant's secret in AWS Secrets Manager with a
 // value from [externalid.Generate], under the resolver's naming
 // ([externalid.DefaultSecretID] unless told otherwise), tagged with the
-// tenant. It is idempotent: an existing secret is kept, never overwritten.
+// tenant. It is idempotent: an existing secret is kept, never overwritten,
+// once it is checked to be this tenant's and to hold an ExternalId the
+// resolver accepts.
 //
 //	res, err := onboarding.StoreExternalID(ctx, secretsmanager.NewFromConfig(cfg), "acme")
 //	// res.Created is false when the secret already existed.
@@ -19,7 +21,9 @@
 // [CloudFormationTemplate] renders a template that creates the role, and
 // [QuickCreateURL] a console link that opens it with the ExternalId filled in.
 // These are the only outputs of the package that hold an ExternalId value:
-// they are meant for the customer.
+// they are meant for the customer. For a preview that may be logged,
+// [Rotator.TrustPolicy] with [TrustPolicyOptions.Redact] renders a
+// [Placeholder] for each value.
 //
 // # Verify
 //

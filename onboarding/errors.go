@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/aws/smithy-go"
 )
@@ -40,3 +41,23 @@ func apiErrorCode(err error) string {
 	}
 	return ""
 }
+
+// TenantMismatchError reports that the secret [StoreExternalID] would use
+// for a tenant exists and is tagged with another tenant: the naming
+// function (SecretOptions.SecretID) maps two tenants to one secret, or the
+// name is taken. It wraps [ErrInvalidArgument].
+type TenantMismatchError struct {
+	SecretID string // the secret's name
+	TagKey   string // the tenant tag's key
+	Owner    string // the tenant the secret is tagged with
+	TenantID string // the tenant being onboarded
+}
+
+// Error names the secret and both tenants; it holds no secret value.
+func (e *TenantMismatchError) Error() string {
+	return fmt.Sprintf("onboarding: secret %q exists and is tagged %s=%q, not tenant %q; check SecretOptions.SecretID, or pick another name",
+		e.SecretID, e.TagKey, e.Owner, e.TenantID)
+}
+
+// Unwrap returns [ErrInvalidArgument].
+func (e *TenantMismatchError) Unwrap() error { return ErrInvalidArgument }

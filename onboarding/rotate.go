@@ -2,7 +2,6 @@ package onboarding
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -53,8 +52,10 @@ type Rotation struct {
 	Pending  *Version `json:"pending,omitempty"`  // nil when no rotation is in progress
 	Previous *Version `json:"previous,omitempty"` // nil before the first promotion
 
-	// Started is true when [Rotator.Start] stored a new pending value,
-	// false when it reused the one in place.
+	// Started is true when this call of [Rotator.Start] stored the
+	// pending value, false when it found one in place (stored by an earlier
+	// or a concurrent Start). Of concurrent Starts that begin the same
+	// rotation, exactly one says true.
 	Started bool `json:"started,omitempty"`
 	// Promoted is true when [Rotator.Promote] moved AWSCURRENT.
 	Promoted bool `json:"promoted,omitempty"`
@@ -76,9 +77,10 @@ type Version struct {
 //     accepts it (the old value becomes AWSPREVIOUS);
 //  4. the customer attaches the one-value policy of [Rotator.TrustPolicy].
 //
-// A Rotator is immutable after construction and safe for concurrent use;
-// two rotations of the same tenant at once are safe too (Start reuses a
-// pending value), but pointless.
+// A Rotator is immutable after construction and safe for concurrent use.
+// Concurrent or retried Starts of the same tenant store one pending value
+// between them and all report it (see [Rotator.Start]); the other methods
+// only read, or move staging labels.
 type Rotator struct {
 	client   RotationAPIClient
 	verifier *Verifier
@@ -105,8 +107,13 @@ func NewRotator(client RotationAPIClient, verifier *Verifier, optFns ...func(*Ro
 // versions is what DescribeSecret says about the labelled versions.
 type versions struct {
 	secretID                   string
+	arn                        string // the secret's ARN, as DescribeSecret reports it
 	current, pending, previous string // version ids; "" when absent
 }
+
+// rotating reports whether a rotation is in progress: an AWSPENDING version
+// other than AWSCURRENT exists.
+func (vs versions) rotating() bool { return vs.pending != "" && vs.pending != vs.current }
 
 func (r *Rotator) describe(ctx context.Context, tenantID string) (versions, error) {
 	if err := externalid.ValidateTenantID(tenantID); err != nil {
@@ -117,6 +124,7 @@ func (r *Rotator) describe(ctx context.Context, tenantID string) (versions, erro
 	if err != nil {
 		return vs, fmt.Errorf("onboarding: describe secret %q of tenant %q (onboard the tenant first): %w", vs.secretID, tenantID, err)
 	}
+	vs.arn = aws.ToString(out.ARN)
 	for id, stages := range out.VersionIdsToStages {
 		for _, s := range stages {
 			switch s {
@@ -137,22 +145,21 @@ func (r *Rotator) describe(ctx context.Context, tenantID string) (versions, erro
 
 // read returns the ExternalId of one version.
 func (r *Rotator) read(ctx context.Context, secretID, versionID string) (externalid.ExternalID, error) {
-	id, _, err := r.readFields(ctx, secretID, versionID)
+	id, _, err := r.readContent(ctx, secretID, versionID)
 	return id, err
 }
 
-// readFields returns the ExternalId of one version and, with a JSON key,
-// the secret's JSON fields.
-func (r *Rotator) readFields(ctx context.Context, secretID, versionID string) (externalid.ExternalID, map[string]json.RawMessage, error) {
+// readContent returns the ExternalId of one version and its SecretString.
+func (r *Rotator) readContent(ctx context.Context, secretID, versionID string) (externalid.ExternalID, string, error) {
 	out, err := r.client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretID), VersionId: aws.String(versionID)})
 	if err != nil {
-		return externalid.ExternalID{}, nil, fmt.Errorf("onboarding: read version %s of secret %q: %w", versionID, secretID, err)
+		return externalid.ExternalID{}, "", fmt.Errorf("onboarding: read version %s of secret %q: %w", versionID, secretID, err)
 	}
-	id, fields, err := parseContent(out.SecretString, r.opts.JSONKey)
+	id, err := externalid.ParseSecret(out.SecretString, r.opts.JSONKey)
 	if err != nil {
-		return externalid.ExternalID{}, nil, fmt.Errorf("onboarding: version %s of secret %q: %w", versionID, secretID, err)
+		return externalid.ExternalID{}, "", fmt.Errorf("onboarding: version %s of secret %q: %w", versionID, secretID, err)
 	}
-	return id, fields, nil
+	return id, aws.ToString(out.SecretString), nil
 }
 
 // Status describes tenantID's labelled versions.
@@ -178,7 +185,7 @@ func (r *Rotator) status(ctx context.Context, tenantID string, vs versions) (*Ro
 		return nil, err
 	}
 	rot.Current = *cur
-	if vs.pending != "" && vs.pending != vs.current {
+	if vs.rotating() {
 		if rot.Pending, err = version(vs.pending); err != nil {
 			return nil, err
 		}
@@ -191,68 +198,44 @@ func (r *Rotator) status(ctx context.Context, tenantID string, vs versions) (*Ro
 	return rot, nil
 }
 
-// Start stores a new ExternalId from [externalid.Generate] as a new version
-// of tenantID's secret, staged AWSPENDING. It is idempotent: when a pending
-// value exists it is kept, and the result says Started false. Nothing
-// changes for providers until [Rotator.Promote].
-func (r *Rotator) Start(ctx context.Context, tenantID string) (*Rotation, error) {
-	vs, err := r.describe(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	started := false
-	if vs.pending == "" || vs.pending == vs.current {
-		_, fields, err := r.readFields(ctx, vs.secretID, vs.current)
-		if err != nil {
-			return nil, err
-		}
-		id, err := externalid.Generate()
-		if err != nil {
-			return nil, fmt.Errorf("onboarding: generate an ExternalId for tenant %q: %w", tenantID, err)
-		}
-		content, err := secretContent(id, r.opts.JSONKey, fields)
-		if err != nil {
-			return nil, err
-		}
-		out, err := r.client.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{
-			SecretId:      aws.String(vs.secretID),
-			SecretString:  aws.String(content),
-			VersionStages: []string{externalid.StagePending},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("onboarding: store the pending ExternalId of tenant %q in secret %q: %w", tenantID, vs.secretID, err)
-		}
-		vs.pending, started = aws.ToString(out.VersionId), true
-	}
-	rot, err := r.status(ctx, tenantID, vs)
-	if err != nil {
-		return nil, err
-	}
-	rot.Started = started
-	return rot, nil
+// TrustPolicyOptions configures one [Rotator.TrustPolicy].
+type TrustPolicyOptions struct {
+	// Redact renders each ExternalId as a placeholder naming the tenant and
+	// the value's fingerprint (see [Placeholder]) instead of the value, for
+	// a preview that may be logged. Such a policy is not for the customer
+	// to attach. Defaults to false: the values.
+	Redact bool
 }
 
 // TrustPolicy renders the trust policy for tenantID's role: during a
 // rotation it accepts the current and the pending value, otherwise only the
 // current one. Like [TrustPolicy], the result holds ExternalId values and
-// is meant for the customer.
-func (r *Rotator) TrustPolicy(ctx context.Context, tenantID, principal string) (string, error) {
+// is meant for the customer, unless [TrustPolicyOptions.Redact] is set.
+func (r *Rotator) TrustPolicy(ctx context.Context, tenantID, principal string, optFns ...func(*TrustPolicyOptions)) (string, error) {
+	var opts TrustPolicyOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
 	vs, err := r.describe(ctx, tenantID)
 	if err != nil {
 		return "", err
 	}
-	current, err := r.read(ctx, vs.secretID, vs.current)
-	if err != nil {
-		return "", err
+	ids := make([]externalid.ExternalID, 0, 2)
+	versionIDs := []string{vs.current}
+	if vs.rotating() {
+		versionIDs = append(versionIDs, vs.pending)
 	}
-	if vs.pending == "" || vs.pending == vs.current {
-		return TrustPolicy(principal, current)
+	for _, versionID := range versionIDs {
+		id, err := r.read(ctx, vs.secretID, versionID)
+		if err != nil {
+			return "", err
+		}
+		ids = append(ids, id)
 	}
-	pending, err := r.read(ctx, vs.secretID, vs.pending)
-	if err != nil {
-		return "", err
+	if opts.Redact {
+		return redactedTrustPolicy(principal, tenantID, ids)
 	}
-	return TrustPolicy(principal, current, pending)
+	return TrustPolicy(principal, ids[0], ids[1:]...)
 }
 
 // Promote makes tenantID's pending value current: AWSCURRENT moves to it,

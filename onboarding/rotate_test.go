@@ -297,3 +297,40 @@ func TestRotationJSONKey(t *testing.T) {
 		t.Errorf("ResolveExternalIDStage(AWSPENDING) = %v, %v; want %s", id, err, started.Pending.Fingerprint)
 	}
 }
+
+// TestRotatorTrustPolicyRedacted renders placeholders, never values, for
+// both values of a rotation.
+func TestRotatorTrustPolicyRedacted(t *testing.T) {
+	ctx := context.Background()
+	k := newKit(t, "")
+	rot := newRotator(t, k)
+	started, err := rot.Start(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := k.resolver.ResolveExternalIDStage(ctx, "acme", externalid.StagePending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy, err := rot.TrustPolicy(ctx, "acme", "111122223333", func(o *onboarding.TrustPolicyOptions) { o.Redact = true })
+	if err != nil {
+		t.Fatalf("TrustPolicy(Redact) error = %v", err)
+	}
+	noValue(t, "redacted trust policy", policy, k.cust.ExternalID, pending.Value())
+	var doc struct {
+		Statement []struct {
+			Condition map[string]map[string][]string
+		}
+	}
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil || len(doc.Statement) != 1 {
+		t.Fatalf("TrustPolicy(Redact) = %s, %v; want one statement", policy, err)
+	}
+	got := doc.Statement[0].Condition["StringEquals"]["sts:ExternalId"]
+	want := []string{
+		"<ExternalId of tenant acme, fingerprint " + started.Current.Fingerprint + ">",
+		"<ExternalId of tenant acme, fingerprint " + started.Pending.Fingerprint + ">",
+	}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("TrustPolicy(Redact) condition = %q; want %q", got, want)
+	}
+}

@@ -18,10 +18,12 @@ const DefaultTenantTagKey = "externalid:tenant"
 
 // CreateSecretAPIClient is the Secrets Manager operations [StoreExternalID]
 // calls, with the SDK's exact signatures: *secretsmanager.Client satisfies
-// it.
+// it. GetSecretValue reads an existing secret, to check that the resolver
+// can use it.
 type CreateSecretAPIClient interface {
 	CreateSecret(ctx context.Context, params *secretsmanager.CreateSecretInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.CreateSecretOutput, error)
 	DescribeSecret(ctx context.Context, params *secretsmanager.DescribeSecretInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error)
+	GetSecretValue(ctx context.Context, params *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 }
 
 // SecretOptions configures [StoreExternalID].
@@ -48,7 +50,8 @@ type SecretOptions struct {
 	// [DefaultTenantTagKey].
 	TenantTagKey string
 
-	// Tags are added to the secret. Defaults to none.
+	// Tags are added to the secret. Defaults to none. A tag whose key is
+	// TenantTagKey is refused: the tenant tag is set from the tenant id.
 	Tags map[string]string
 }
 
@@ -61,15 +64,26 @@ type StoreResult struct {
 	// Created is true when the secret was created now, false when it
 	// existed and was kept.
 	Created bool `json:"created"`
-	// Fingerprint identifies the new value; "" when the secret existed.
+	// Fingerprint identifies the stored value: the new one, or the existing
+	// secret's AWSCURRENT one when Created is false.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Untagged is true when the existing secret was kept although it has
+	// no tenant tag, so nothing marks it as this tenant's: check that it is,
+	// then tag it (TenantTagKey=tenant id) with TagResource.
+	Untagged bool `json:"untagged,omitempty"`
 }
 
 // StoreExternalID creates tenantID's ExternalId secret with a value from
 // [externalid.Generate], tagged with the tenant. It is idempotent: when the
 // secret exists it is kept as it is, never overwritten, and the result says
-// Created false. A secret of that name tagged with another tenant, or
-// scheduled for deletion, is an error.
+// Created false.
+//
+// An existing secret is kept only if it can be this tenant's: one tagged
+// with another tenant is a [*TenantMismatchError]; one without the tenant
+// tag is kept, and the result says Untagged. Its AWSCURRENT value must be
+// an ExternalId the resolver accepts (read with SecretOptions.JSONKey):
+// otherwise the error wraps [externalid.ErrInvalidExternalID] (and never
+// holds the content). A secret scheduled for deletion is an error too.
 func StoreExternalID(ctx context.Context, client CreateSecretAPIClient, tenantID string, optFns ...func(*SecretOptions)) (*StoreResult, error) {
 	if client == nil {
 		return nil, fmt.Errorf("%w: StoreExternalID needs a Secrets Manager client, got nil", ErrInvalidArgument)
@@ -89,6 +103,9 @@ func StoreExternalID(ctx context.Context, client CreateSecretAPIClient, tenantID
 	}
 	if opts.Description == "" {
 		opts.Description = fmt.Sprintf("sts:ExternalId of tenant %s (github.com/tenantrole/externalid)", tenantID)
+	}
+	if _, ok := opts.Tags[opts.TenantTagKey]; ok {
+		return nil, fmt.Errorf("%w: SecretOptions.Tags has the tenant tag %q; leave it out, StoreExternalID sets it to the tenant id", ErrInvalidArgument, opts.TenantTagKey)
 	}
 	name := opts.SecretID(tenantID)
 
@@ -118,7 +135,7 @@ func StoreExternalID(ctx context.Context, client CreateSecretAPIClient, tenantID
 	}
 	switch code := apiErrorCode(err); {
 	case code == "ResourceExistsException":
-		return existingSecret(ctx, client, tenantID, name, opts.TenantTagKey)
+		return existingSecret(ctx, client, tenantID, name, opts)
 	case code == "InvalidRequestException" && strings.Contains(strings.ToLower(err.Error()), "deletion"):
 		return nil, fmt.Errorf("onboarding: secret %q of tenant %q is scheduled for deletion; restore it with RestoreSecret, or wait until it is deleted: %w", name, tenantID, err)
 	default:
@@ -126,20 +143,33 @@ func StoreExternalID(ctx context.Context, client CreateSecretAPIClient, tenantID
 	}
 }
 
-// existingSecret describes a secret that CreateSecret found taken, and
-// checks that it is this tenant's.
-func existingSecret(ctx context.Context, client CreateSecretAPIClient, tenantID, name, tagKey string) (*StoreResult, error) {
+// existingSecret describes a secret that CreateSecret found taken, checks
+// that it is this tenant's, and reads its value as the resolver would.
+func existingSecret(ctx context.Context, client CreateSecretAPIClient, tenantID, name string, opts SecretOptions) (*StoreResult, error) {
 	out, err := client.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(name)})
 	if err != nil {
 		return nil, fmt.Errorf("onboarding: secret %q of tenant %q exists but cannot be described: %w", name, tenantID, err)
 	}
+	res := &StoreResult{TenantID: tenantID, SecretID: name, ARN: aws.ToString(out.ARN), Untagged: true}
 	for _, tag := range out.Tags {
-		if aws.ToString(tag.Key) == tagKey && aws.ToString(tag.Value) != tenantID {
-			return nil, fmt.Errorf("%w: secret %q exists and is tagged %s=%q, not tenant %q; check SecretOptions.SecretID",
-				ErrInvalidArgument, name, tagKey, aws.ToString(tag.Value), tenantID)
+		if aws.ToString(tag.Key) != opts.TenantTagKey {
+			continue
 		}
+		if owner := aws.ToString(tag.Value); owner != tenantID {
+			return nil, &TenantMismatchError{SecretID: name, TagKey: opts.TenantTagKey, Owner: owner, TenantID: tenantID}
+		}
+		res.Untagged = false
 	}
-	return &StoreResult{TenantID: tenantID, SecretID: name, ARN: aws.ToString(out.ARN)}, nil
+	value, err := client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(name)})
+	if err != nil {
+		return nil, fmt.Errorf("onboarding: secret %q of tenant %q exists but its AWSCURRENT value cannot be read: %w", name, tenantID, err)
+	}
+	id, err := externalid.ParseSecret(value.SecretString, opts.JSONKey)
+	if err != nil {
+		return nil, fmt.Errorf("onboarding: secret %q of tenant %q exists, but the resolver cannot use its value, and StoreExternalID never overwrites it; fix the secret (PutSecretValue) or delete it and onboard again: %w", name, tenantID, err)
+	}
+	res.Fingerprint = id.Fingerprint()
+	return res, nil
 }
 
 // secretContent renders a SecretString: the value itself or, with jsonKey,
@@ -162,25 +192,4 @@ func secretContent(id externalid.ExternalID, jsonKey string, base map[string]jso
 		return "", fmt.Errorf("onboarding: encode the secret: %w", err)
 	}
 	return string(b), nil
-}
-
-// parseContent reads an ExternalId from a SecretString, as the resolver
-// does: the string itself or the string under jsonKey. Errors never quote
-// the content.
-func parseContent(s *string, jsonKey string) (externalid.ExternalID, map[string]json.RawMessage, error) {
-	if s == nil {
-		return externalid.ExternalID{}, nil, fmt.Errorf("%w: the secret has no SecretString", externalid.ErrInvalidExternalID)
-	}
-	value := *s
-	var fields map[string]json.RawMessage
-	if jsonKey != "" {
-		if err := json.Unmarshal([]byte(value), &fields); err != nil || fields == nil {
-			return externalid.ExternalID{}, nil, fmt.Errorf("%w: SecretString is not a JSON object, but a JSON key is set", externalid.ErrInvalidExternalID)
-		}
-		if err := json.Unmarshal(fields[jsonKey], &value); err != nil {
-			return externalid.ExternalID{}, nil, fmt.Errorf("%w: SecretString has no string under key %q", externalid.ErrInvalidExternalID, jsonKey)
-		}
-	}
-	id, err := externalid.New(value)
-	return id, fields, err
 }

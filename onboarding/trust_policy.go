@@ -46,6 +46,31 @@ func TrustPolicy(principal string, id externalid.ExternalID, more ...externalid.
 	return renderPolicy(principal, values)
 }
 
+// Placeholder stands for tenantID's ExternalId id where the value must not
+// appear: "<ExternalId of tenant acme, fingerprint sha256:...>". Reports'
+// remedies and redacted trust policies use it.
+func Placeholder(tenantID string, id externalid.ExternalID) string {
+	return fmt.Sprintf("<ExternalId of tenant %s, fingerprint %s>", tenantID, id.Fingerprint())
+}
+
+// redactedTrustPolicy renders [TrustPolicy] with a [Placeholder] for each
+// value.
+func redactedTrustPolicy(principal, tenantID string, ids []externalid.ExternalID) (string, error) {
+	if err := validatePrincipal(principal); err != nil {
+		return "", err
+	}
+	if _, err := conditionValues(ids); err != nil {
+		return "", err
+	}
+	var placeholders []string
+	for _, id := range ids {
+		if p := Placeholder(tenantID, id); !contains(placeholders, p) {
+			placeholders = append(placeholders, p)
+		}
+	}
+	return renderPolicy(principal, placeholders)
+}
+
 // renderPolicy renders the policy with the given condition values, which
 // are either ExternalIds or a placeholder.
 func renderPolicy(principal string, values []string) (string, error) {

@@ -223,8 +223,7 @@ func remedy(tenantID, roleARN, principal string, values []stagedValue) string {
 	if principal == "" {
 		principal = "<the SaaS principal ARN>"
 	}
-	placeholder := fmt.Sprintf("<ExternalId of tenant %s, fingerprint %s>", tenantID, values[0].id.Fingerprint())
-	policy, err := renderPolicy(principal, []string{placeholder})
+	policy, err := renderPolicy(principal, []string{Placeholder(tenantID, values[0].id)})
 	if err != nil {
 		policy = ""
 	}

@@ -22,7 +22,8 @@ func runCFN(ctx context.Context, a *app, args []string) error {
 	var c common
 	var tenant, principal, roleName, templateURL, stackName, consoleHost string
 	var policies listFlag
-	fs := a.newFlagSet("cfn", "[flags]", `
+	var reveal bool
+	fs := a.newFlagSet("cfn", "[--template-url URL --tenant ID [--reveal]] [flags]", `
 Print a CloudFormation template (YAML) that creates the customer's role.
 Its parameters are ExternalId, SaaSPrincipal, ManagedPolicyArns, RoleName
 and MaxSessionDuration; the template itself holds no ExternalId, so one
@@ -31,7 +32,9 @@ template (for example in S3) serves every customer.
 With --template-url and --tenant, print instead the console's quick-create
 link for that tenant, which fills in its ExternalId (and SaaSPrincipal,
 ManagedPolicyArns and RoleName when given). The link holds the ExternalId:
-send it to the customer only.`)
+send it to the customer only.
+
+`+revealHelp)
 	c.register(fs)
 	fs.StringVar(&principal, "principal", "", "SaaS account id or principal ARN the role trusts")
 	fs.Var(&policies, "managed-policy-arn", "managed policy ARN to attach to the role (repeatable)")
@@ -40,6 +43,7 @@ send it to the customer only.`)
 	fs.StringVar(&tenant, "tenant", "", "tenant whose ExternalId the link fills in (with --template-url)")
 	fs.StringVar(&stackName, "stack-name", "SaaSIntegration", "stack name in the link")
 	fs.StringVar(&consoleHost, "console-host", onboarding.DefaultConsoleHost, "AWS console host name in the link")
+	fs.BoolVar(&reveal, "reveal", false, "with --template-url: print the ExternalId in the link even when stdout is not a terminal")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -91,13 +95,25 @@ send it to the customer only.`)
 	if err != nil {
 		return err
 	}
+	redact := !a.reveal(reveal)
+	if redact {
+		var ok bool
+		if link, ok = redactLinkParam(link, "param_ExternalId", onboarding.Placeholder(tenant, id)); !ok {
+			return fmt.Errorf("the quick-create link has no param_ExternalId to replace; pass --reveal to print it as it is")
+		}
+	}
 	if c.json {
-		return printJSON(a.stdout, struct {
+		err = printJSON(a.stdout, struct {
 			TenantID    string `json:"tenantId"`
 			Fingerprint string `json:"fingerprint"`
 			URL         string `json:"url"`
-		}{tenant, id.Fingerprint(), link})
+			Redacted    bool   `json:"redacted,omitempty"`
+		}{tenant, id.Fingerprint(), link, redact})
+	} else {
+		_, err = fmt.Fprintln(a.stdout, link)
 	}
-	_, err = fmt.Fprintln(a.stdout, link)
+	if err == nil && redact {
+		a.noteRedacted("cfn")
+	}
 	return err
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
-
 	"github.com/tenantrole/externalid/onboarding"
 )
 
@@ -63,8 +61,8 @@ func runRotate(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if step == "promote" {
-		if _, err := arn.Parse(roleARN); err != nil {
-			return usageError(fs, "--role-arn must be a role ARN such as arn:aws:iam::444455556666:role/SaaSAccess")
+		if err := requireRoleARN(fs, roleARN); err != nil {
+			return err
 		}
 	}
 	cl, err := c.connect(ctx)

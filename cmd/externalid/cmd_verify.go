@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 )
 
 func runVerify(ctx context.Context, a *app, args []string) error {
@@ -31,8 +29,8 @@ trust policy does not enforce the ExternalId; the output shows the remedy),
 	if err := requireTenant(fs, tenant); err != nil {
 		return err
 	}
-	if _, err := arn.Parse(roleARN); err != nil {
-		return usageError(fs, "--role-arn must be a role ARN such as arn:aws:iam::444455556666:role/SaaSAccess")
+	if err := requireRoleARN(fs, roleARN); err != nil {
+		return err
 	}
 	cl, err := c.connect(ctx)
 	if err != nil {

@@ -99,9 +99,11 @@ func (cl *clients) principal(ctx context.Context, flagValue string) (string, err
 	return onboarding.PrincipalOf(aws.ToString(out.Arn)), nil
 }
 
-// printJSON writes v as indented JSON.
+// printJSON writes v as indented JSON, with <, > and & as they are (the
+// output is not HTML).
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -113,6 +115,18 @@ func requireTenant(fs *flag.FlagSet, tenantID string) error {
 	}
 	if err := externalid.ValidateTenantID(tenantID); err != nil {
 		return usageError(fs, "%v", err)
+	}
+	return nil
+}
+
+// requireRoleARN checks the --role-arn flag: an IAM role ARN, as
+// [externalid.ParseRoleARN] accepts it.
+func requireRoleARN(fs *flag.FlagSet, roleARN string) error {
+	if roleARN == "" {
+		return usageError(fs, "--role-arn is required")
+	}
+	if _, err := externalid.ParseRoleARN(roleARN); err != nil {
+		return usageError(fs, "--role-arn must be an IAM role ARN such as arn:aws:iam::444455556666:role/SaaSAccess: %v", err)
 	}
 	return nil
 }

@@ -11,6 +11,10 @@
 // "externalid <command> --help" for each command's flags, and see
 // docs/onboarding.md for the onboarding flow.
 //
+// trust-policy and cfn --template-url print the tenant's ExternalId (for the
+// customer) only when stdout is a terminal or with --reveal; redirected or
+// piped, they print a placeholder with the value's fingerprint instead.
+//
 // Exit codes: 0 success; 1 failure; 2 usage error; 3 the role does not
 // enforce the ExternalId; 4 the role does not accept the tenant's (or the
 // pending) ExternalId.

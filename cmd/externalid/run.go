@@ -24,9 +24,13 @@ const (
 // errUsage marks command-line errors.
 var errUsage = errors.New("usage")
 
-// app is one invocation: where output goes.
+// app is one invocation: where output goes. It is used by one goroutine.
 type app struct {
 	stdout, stderr io.Writer
+	// isTerminal reports whether w is an interactive terminal. Commands
+	// that print an ExternalId for the customer print it only to a
+	// terminal, or with --reveal. Tests replace it.
+	isTerminal func(w io.Writer) bool
 }
 
 // command is one subcommand.
@@ -48,7 +52,13 @@ var commands = map[string]command{
 // run is the whole program: it parses args, runs the command and returns
 // the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+	a := &app{stdout: stdout, stderr: stderr, isTerminal: isTerminal}
+	return a.run(ctx, args)
+}
+
+// run runs one command line and returns the exit code.
+func (a *app) run(ctx context.Context, args []string) int {
+	stdout, stderr := a.stdout, a.stderr
 	if len(args) == 0 {
 		a.usage(stderr)
 		return exitUsage

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -42,14 +44,22 @@ func newCLI(t *testing.T) *cli {
 }
 
 // run runs the command with --endpoint-url pointing at the kit (for
-// commands that talk to AWS) and returns the exit code and outputs.
+// commands that talk to AWS) and returns the exit code and outputs. Its
+// stdout is not a terminal.
 func (c *cli) run(args ...string) (int, string, string) {
+	c.t.Helper()
+	return c.runTerminal(false, args...)
+}
+
+// runTerminal is run with stdout a terminal or not, as terminal says.
+func (c *cli) runTerminal(terminal bool, args ...string) (int, string, string) {
 	c.t.Helper()
 	if len(args) > 0 && args[0] != "demo" && !contains(args, "--help") {
 		args = append(args, "--endpoint-url", c.srv.URL())
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, &stdout, &stderr)
+	a := &app{stdout: &stdout, stderr: &stderr, isTerminal: func(io.Writer) bool { return terminal }}
+	code := a.run(context.Background(), args)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -174,7 +184,7 @@ func TestOnboardingEndToEnd(t *testing.T) {
 	}
 
 	// trust-policy, for the caller by default; the customer attaches it.
-	policy := c.must(exitOK, "trust-policy", "--tenant", "acme")
+	policy := c.must(exitOK, "trust-policy", "--tenant", "acme", "--reveal")
 	if !strings.Contains(policy, value) || !strings.Contains(policy, c.srv.SaaS().ARN) {
 		t.Fatalf("trust-policy lacks the value or the SaaS principal:\n%s", policy)
 	}
@@ -207,7 +217,7 @@ func TestOnboardingEndToEnd(t *testing.T) {
 		t.Errorf("cfn:\n%s", out)
 	}
 	noValue(t, "cfn", out, value)
-	out = c.must(exitOK, "cfn", "--tenant", "acme", "--template-url", "https://bucket.s3.amazonaws.com/role.yaml", "--principal", "111122223333")
+	out = c.must(exitOK, "cfn", "--tenant", "acme", "--template-url", "https://bucket.s3.amazonaws.com/role.yaml", "--principal", "111122223333", "--reveal")
 	if !strings.Contains(out, "region=us-east-1#/stacks/quickcreate?templateURL=https%3A%2F%2Fbucket.s3.amazonaws.com%2Frole.yaml") ||
 		!strings.Contains(out, "param_ExternalId="+value) || !strings.Contains(out, "param_SaaSPrincipal=111122223333") {
 		t.Errorf("cfn --template-url = %s", out)
@@ -259,7 +269,7 @@ func TestRotateEndToEnd(t *testing.T) {
 	// Promote is refused until the customer accepts the new value.
 	c.must(exitNotAccepted, "rotate", "promote", "--tenant", "acme", "--role-arn", cust.Role.ARN)
 
-	both := c.must(exitOK, "trust-policy", "--tenant", "acme")
+	both := c.must(exitOK, "trust-policy", "--tenant", "acme", "--reveal")
 	if !strings.Contains(both, old) || !strings.Contains(both, pending) {
 		t.Fatalf("trust-policy during a rotation lacks a value:\n%s", both)
 	}
@@ -278,7 +288,7 @@ func TestRotateEndToEnd(t *testing.T) {
 	if c.secret("acme", "AWSCURRENT") != pending || c.secret("acme", "AWSPREVIOUS") != old {
 		t.Fatalf("after promote the stages did not move")
 	}
-	only := c.must(exitOK, "trust-policy", "--tenant", "acme")
+	only := c.must(exitOK, "trust-policy", "--tenant", "acme", "--reveal")
 	if strings.Contains(only, old) || !strings.Contains(only, pending) {
 		t.Fatalf("trust-policy after the rotation:\n%s", only)
 	}
@@ -307,4 +317,155 @@ func TestDemo(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &sum); err != nil || sum.Failed != 0 || sum.Retrieves == 0 || !sum.Enforced.OK() || sum.NotEnforced.TrustEnforced() {
 		t.Errorf("demo --json = %s, %v", stdout.String(), err)
 	}
+}
+
+// TestRoleARNFlag refuses an ARN that is not an IAM role's as a usage
+// error, before calling AWS.
+func TestRoleARNFlag(t *testing.T) {
+	c := newCLI(t)
+	if _, err := c.srv.SeedCustomer("acme"); err != nil {
+		t.Fatal(err)
+	}
+	c.must(exitOK, "rotate", "start", "--tenant", "acme")
+	tests := []struct {
+		name string
+		args []string
+		out  string
+	}{
+		{"verify user ARN", []string{"verify", "--tenant", "acme", "--role-arn", "arn:aws:iam::444455556666:user/bob"}, `names "user/bob"`},
+		{"verify S3 ARN", []string{"verify", "--tenant", "acme", "--role-arn", "arn:aws:s3:::bucket"}, `service "s3"`},
+		{"verify missing", []string{"verify", "--tenant", "acme"}, "--role-arn is required"},
+		{"promote user ARN", []string{"rotate", "promote", "--tenant", "acme", "--role-arn", "arn:aws:iam::444455556666:user/bob"}, `names "user/bob"`},
+		{"promote regional ARN", []string{"rotate", "promote", "--tenant", "acme", "--role-arn", "arn:aws:iam:us-east-1:444455556666:role/R"}, "has a region"},
+		{"promote forced, missing", []string{"rotate", "promote", "--tenant", "acme", "--force"}, "--role-arn is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := c.run(tt.args...)
+			if code != exitUsage || !strings.Contains(stderr, "--role-arn must be an IAM role ARN") && !strings.Contains(stderr, "--role-arn is required") || !strings.Contains(stderr, tt.out) {
+				t.Errorf("externalid %s: exit %d; want %d with %q\nstdout:\n%s\nstderr:\n%s", strings.Join(tt.args, " "), code, exitUsage, tt.out, stdout, stderr)
+			}
+		})
+	}
+	if v := c.secret("acme", "AWSPENDING"); v == c.secret("acme", "AWSCURRENT") {
+		t.Errorf("a refused promote moved AWSCURRENT")
+	}
+}
+
+// TestRevealOnlyToTerminal prints the ExternalId in the trust policy and
+// the quick-create link only to a terminal or with --reveal; otherwise a
+// placeholder, and a note on stderr.
+func TestRevealOnlyToTerminal(t *testing.T) {
+	c := newCLI(t)
+	c.must(exitOK, "new", "--tenant", "acme")
+	value := c.secret("acme", "AWSCURRENT")
+	fingerprint := strings.TrimSpace(c.must(exitOK, "resolve", "--tenant", "acme"))
+	placeholder := "<ExternalId of tenant acme, fingerprint " + fingerprint + ">"
+	const url = "https://bucket.s3.amazonaws.com/role.yaml"
+	commands := map[string][]string{
+		"trust-policy":        {"trust-policy", "--tenant", "acme", "--principal", "111122223333"},
+		"trust-policy --json": {"trust-policy", "--tenant", "acme", "--principal", "111122223333", "--json"},
+		"cfn":                 {"cfn", "--tenant", "acme", "--template-url", url},
+		"cfn --json":          {"cfn", "--tenant", "acme", "--template-url", url, "--json"},
+	}
+	for name, args := range commands {
+		t.Run(name, func(t *testing.T) {
+			for _, tt := range []struct {
+				name     string
+				terminal bool
+				reveal   bool
+			}{
+				{"redirected", false, false},
+				{"redirected with --reveal", false, true},
+				{"terminal", true, false},
+			} {
+				args := args
+				if tt.reveal {
+					args = append(append([]string{}, args...), "--reveal")
+				}
+				code, stdout, stderr := c.runTerminal(tt.terminal, args...)
+				if code != exitOK {
+					t.Fatalf("%s: exit %d\n%s", tt.name, code, stderr)
+				}
+				shown := tt.terminal || tt.reveal
+				if got := strings.Contains(stdout, value); got != shown {
+					t.Errorf("%s: stdout holds the value = %v; want %v\n%s", tt.name, got, shown, stdout)
+				}
+				if got := strings.Contains(stdout, placeholder); got == shown {
+					t.Errorf("%s: stdout holds the placeholder = %v; want %v\n%s", tt.name, got, !shown, stdout)
+				}
+				if got := strings.Contains(stderr, "pass --reveal"); got == shown {
+					t.Errorf("%s: stderr note = %v; want %v\n%s", tt.name, got, !shown, stderr)
+				}
+				noValue(t, tt.name+" stderr", stderr, value)
+			}
+		})
+	}
+
+	// The redacted policy is still a valid policy document.
+	_, policy, _ := c.run("trust-policy", "--tenant", "acme", "--principal", "111122223333")
+	var doc struct {
+		Statement []struct{ Condition map[string]map[string]string }
+	}
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil || len(doc.Statement) != 1 ||
+		doc.Statement[0].Condition["StringEquals"]["sts:ExternalId"] != placeholder {
+		t.Errorf("redacted trust-policy = %s, %v; want the placeholder as the condition value", policy, err)
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	file, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	for name, tt := range map[string]struct {
+		w    io.Writer
+		want bool
+	}{
+		"character device": {devNull, true},
+		"pipe":             {w, false},
+		"regular file":     {file, false},
+		"buffer":           {&bytes.Buffer{}, false},
+	} {
+		if got := isTerminal(tt.w); got != tt.want {
+			t.Errorf("isTerminal(%s) = %v; want %v", name, got, tt.want)
+		}
+	}
+}
+
+// TestNewExistingSecret keeps an untagged secret with a warning, and
+// refuses one the resolver cannot read, without printing its content.
+func TestNewExistingSecret(t *testing.T) {
+	c := newCLI(t)
+	const value = "existing-value-0001"
+	if _, err := c.srv.CreateSecret(c.srv.SaaSAccountID(), "externalid/acme", value); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := c.run("new", "--tenant", "acme")
+	if code != exitOK || !strings.Contains(stdout, "kept existing secret") || !strings.Contains(stderr, "has no externalid:tenant tag") {
+		t.Errorf("new over an untagged secret: exit %d; want %d, kept, with a warning\nstdout:\n%s\nstderr:\n%s", code, exitOK, stdout, stderr)
+	}
+	noValue(t, "new", stdout+stderr, value)
+
+	const bad = "not a valid ExternalId"
+	if _, err := c.srv.CreateSecret(c.srv.SaaSAccountID(), "externalid/globex", bad); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = c.run("new", "--tenant", "globex")
+	if code != exitFailure || strings.Contains(stdout, "kept existing secret") || !strings.Contains(stderr, "invalid ExternalId") {
+		t.Errorf("new over an unusable secret: exit %d; want %d and an invalid ExternalId error\nstdout:\n%s\nstderr:\n%s", code, exitFailure, stdout, stderr)
+	}
+	noValue(t, "new", stdout+stderr, bad)
 }
