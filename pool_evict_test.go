@@ -119,3 +119,30 @@ func TestPoolIdleEvictionDisabled(t *testing.T) {
 		t.Errorf("Len() = %d; want 1 with idle eviction disabled", n)
 	}
 }
+
+func TestPoolJanitorEvictsIdleEntries(t *testing.T) {
+	// The janitor wakes on the real clock every IdleTimeout/4, at least
+	// every second, and judges idleness on the injected clock.
+	evicted := make(chan string, 1)
+	p, _, clock, _ := newTestPool(t, func(o *externalid.PoolOptions) {
+		o.IdleTimeout = 2 * time.Second
+		o.OnEvent = func(ev externalid.PoolEvent) {
+			if ev.Kind == externalid.EventEvicted {
+				evicted <- ev.TenantID
+			}
+		}
+	})
+	poolMustRetrieve(t, p, "acme", poolRole)
+	clock.Advance(time.Hour)
+	select {
+	case tenant := <-evicted:
+		if tenant != "acme" {
+			t.Errorf("evicted %q; want acme", tenant)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the janitor did not evict the idle entry within 10 s")
+	}
+	if n := p.Len(); n != 0 {
+		t.Errorf("Len() = %d; want 0", n)
+	}
+}

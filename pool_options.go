@@ -97,9 +97,10 @@ type PoolOptions struct {
 	PartitionClients map[string]AssumeRoleAPIClient
 
 	// ProviderOptions returns the [ProviderOptions] functions (session name,
-	// tags, duration, session policy, ...) of one entry. It is called once,
-	// outside the pool's locks, when the entry is created, and the result is
-	// validated then: invalid options fail that call of
+	// tags, duration, session policy, ...) of one entry. It is called
+	// outside the pool's locks when the entry is created (concurrent first
+	// callers of a pair may each call it; one result is kept), and the
+	// result is validated then: invalid options fail that call of
 	// [Pool.Credentials], [Pool.Config] or [Pool.Retrieve] with an error
 	// wrapping [ErrInvalidOptions]. Defaults to none, that is the
 	// [Provider] defaults. It must be safe for concurrent use.
