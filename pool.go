@@ -44,9 +44,9 @@ var ErrPoolClosed = errors.New("externalid: pool is closed")
 // list; when the pool is full, a new entry evicts the least recently used
 // entry of its own shard, so eviction is LRU within a shard. Recency has a
 // resolution of IdleTimeout/60, from 1 s to 1 min (1 min by default), so
-// that a hit takes the shard's write lock at most that often. An entry costs about
-// 750 bytes plus its credential strings (a session token is about 1 KB);
-// see docs/pool.md and BENCHMARKS.md.
+// that a hit takes the shard's write lock at most that often. An entry
+// costs about 750 bytes plus its credential strings (a session token is
+// about 1 KB); see docs/pool.md and BENCHMARKS.md.
 //
 // The warm path, [Pool.Retrieve] and the Retrieve of a provider from
 // [Pool.Credentials] for an entry with fresh credentials, takes a shard's

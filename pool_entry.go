@@ -49,10 +49,11 @@ type poolCreds struct {
 // poolFlight is one shared refresh. creds and err are written before done
 // is closed, and read only after.
 type poolFlight struct {
-	done     chan struct{}
-	blocking bool // started by a caller without valid credentials
-	creds    aws.Credentials
-	err      error
+	done      chan struct{}
+	announced chan struct{} // closed once the starting caller has emitted EventRefreshStarted
+	blocking  bool          // started by a caller without valid credentials
+	creds     aws.Credentials
+	err       error
 }
 
 var _ aws.CredentialsProvider = (*poolEntry)(nil)
@@ -115,10 +116,13 @@ func (e *poolEntry) retrieveSlow(ctx context.Context, now time.Time) (aws.Creden
 		return c.creds, nil
 	}
 	if c != nil && now.Before(c.creds.Expires) {
-		started := e.flight == nil && !now.Before(e.retryAt) && e.startLocked(ctx, false) != nil
+		var f *poolFlight
+		if e.flight == nil && !now.Before(e.retryAt) {
+			f = e.startLocked(ctx, false)
+		}
 		e.mu.Unlock()
-		if started {
-			e.pool.emit(PoolEvent{Kind: EventRefreshStarted, TenantID: e.key.tenantID, RoleARN: e.key.roleARN})
+		if f != nil {
+			e.announce(f)
 		}
 		e.pool.emit(PoolEvent{Kind: EventServedWhileRefreshing, TenantID: e.key.tenantID, RoleARN: e.key.roleARN})
 		return c.creds, nil
@@ -136,7 +140,7 @@ func (e *poolEntry) retrieveSlow(ctx context.Context, now time.Time) (aws.Creden
 			return aws.Credentials{}, ErrPoolClosed
 		}
 		e.mu.Unlock()
-		e.pool.emit(PoolEvent{Kind: EventRefreshStarted, TenantID: e.key.tenantID, RoleARN: e.key.roleARN, Blocking: true})
+		e.announce(f)
 	} else {
 		e.mu.Unlock()
 	}
@@ -147,4 +151,12 @@ func (e *poolEntry) retrieveSlow(ctx context.Context, now time.Time) (aws.Creden
 		return aws.Credentials{}, fmt.Errorf("externalid: waiting for credentials of role %s for tenant %q: %w",
 			e.key.roleARN, e.key.tenantID, ctx.Err())
 	}
+}
+
+// announce emits EventRefreshStarted for a flight the caller started, on
+// the caller's goroutine (so the event precedes the caller's return) and
+// before the flight may report its outcome.
+func (e *poolEntry) announce(f *poolFlight) {
+	e.pool.emit(PoolEvent{Kind: EventRefreshStarted, TenantID: e.key.tenantID, RoleARN: e.key.roleARN, Blocking: f.blocking})
+	close(f.announced)
 }

@@ -104,6 +104,23 @@ func TestPoolEventsAndLogsNeverCarrySecrets(t *testing.T) {
 			t.Errorf("no %v event", k)
 		}
 	}
+	// Per tenant, each refresh_started is followed by its outcome before the
+	// next one starts.
+	open := map[string]bool{}
+	for _, ev := range events.all() {
+		switch ev.Kind {
+		case externalid.EventRefreshStarted:
+			if open[ev.TenantID] {
+				t.Errorf("tenant %s: refresh started twice without an outcome", ev.TenantID)
+			}
+			open[ev.TenantID] = true
+		case externalid.EventRefreshSucceeded, externalid.EventRefreshFailed:
+			if !open[ev.TenantID] {
+				t.Errorf("tenant %s: %v before refresh_started", ev.TenantID, ev.Kind)
+			}
+			open[ev.TenantID] = false
+		}
+	}
 	out := logs.String()
 	for _, secret := range []string{poolCanary, "poolSecretAccessKey", "poolSessionToken", "AK|"} {
 		if strings.Contains(out, secret) {

@@ -13,7 +13,7 @@ import (
 // cancellation, so that the caller who happened to start it cannot cancel
 // it for the others; Close cancels it, and RefreshTimeout bounds it.
 func (e *poolEntry) startLocked(ctx context.Context, blocking bool) *poolFlight {
-	f := &poolFlight{done: make(chan struct{}), blocking: blocking}
+	f := &poolFlight{done: make(chan struct{}), announced: make(chan struct{}), blocking: blocking}
 	detached := context.WithoutCancel(ctx)
 	if !e.pool.goBackground(func() { e.refresh(detached, f) }) {
 		return nil
@@ -23,9 +23,8 @@ func (e *poolEntry) startLocked(ctx context.Context, blocking bool) *poolFlight 
 }
 
 // refresh resolves the ExternalId and assumes the role, publishes the
-// outcome, and wakes the flight's waiters. The caller that started it has
-// emitted EventRefreshStarted, so that the event precedes that caller's
-// return.
+// outcome, and wakes the flight's waiters. The caller that started it
+// emits EventRefreshStarted (see announce).
 func (e *poolEntry) refresh(ctx context.Context, f *poolFlight) {
 	p := e.pool
 
@@ -61,8 +60,10 @@ func (e *poolEntry) refresh(ctx context.Context, f *poolFlight) {
 	f.creds, f.err = creds, err
 	e.mu.Unlock()
 
-	// Emit before waking the waiters, so that when a caller's Retrieve
-	// returns, the hook has seen the outcome.
+	// Report after the start was announced, and before waking the
+	// waiters, so that when a caller's Retrieve returns, the hook has seen
+	// the outcome.
+	<-f.announced
 	p.emit(ev)
 	close(f.done)
 }
