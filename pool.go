@@ -209,6 +209,9 @@ func (p *Pool) create(s *poolShard, k poolKey, h uint64) (*poolEntry, error) {
 	if p.opts.ProviderOptions != nil {
 		optFns = p.opts.ProviderOptions(k.tenantID, k.roleARN)
 	}
+	// The pool's clock spaces the provider's denial rechecks too, unless
+	// the caller's options set another.
+	optFns = append([]func(*ProviderOptions){func(o *ProviderOptions) { o.Now = p.opts.Now }}, optFns...)
 	prov, err := NewProvider(client, k.roleARN, k.tenantID, p.resolver, optFns...)
 	if err != nil {
 		return nil, err

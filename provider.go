@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -224,7 +225,7 @@ func credentialsFrom(out *sts.AssumeRoleOutput) (aws.Credentials, error) {
 	}
 	if u := out.AssumedRoleUser; u != nil && u.Arn != nil {
 		if a, err := arn.Parse(*u.Arn); err == nil {
-			creds.AccountID = a.AccountID
+			creds.AccountID = strings.Clone(a.AccountID) // do not keep the whole ARN alive
 		}
 	}
 	return creds, nil
