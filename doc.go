@@ -35,6 +35,30 @@
 // [DefaultMaxStale], and bounds memory with an LRU of [DefaultMaxEntries]
 // tenants.
 //
+// When STS denies AssumeRole, the provider re-reads the tenant's value (at
+// most once per [DenialRecheckInterval]) and retries if it was rotated; then,
+// with a [StagedResolver], it tries the AWSPENDING or AWSPREVIOUS value once,
+// so that a rotation never fails a request.
+//
+// # Many tenants
+//
+// A [Pool] serves thousands of (tenant, role ARN) pairs: one AssumeRole per
+// credential lifetime, refreshed ahead of expiry in the background, valid
+// credentials served through STS failures, denials remembered with backoff,
+// and bounded by an LRU and an idle timeout:
+//
+//	pool := externalid.NewPool(sts.NewFromConfig(cfg), resolver)
+//	defer pool.Close()
+//	customerCfg, err := pool.Config(cfg, tenantID, roleARN)
+//
+// # Related packages
+//
+// Package onboarding generates and stores ExternalIds, renders the trust
+// policy and CloudFormation template a customer needs, verifies that a role
+// really requires the ExternalId, and rotates it. Package externalidtest is
+// an in-process AWS that enforces trust policies, for tests. The analyzer in
+// passes/externalidvet finds raw SDK calls that send no ExternalId.
+//
 // # The value
 //
 // An [ExternalID] is validated against STS's constraints by [New], or made by
