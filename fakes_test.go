@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/tenantrole/externalid/externalidtest"
 )
 
 // fakeSecrets is a Secrets Manager that records every GetSecretValue.
@@ -142,26 +144,9 @@ func (f *fakeSTS) calls() []sts.AssumeRoleInput {
 	return append([]sts.AssumeRoleInput(nil), f.inputs...)
 }
 
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu  sync.Mutex // guards now
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newFakeClock returns a clock that moves only when told to.
+func newFakeClock() *externalidtest.ManualClock {
+	return externalidtest.NewManualClock(time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC))
 }
 
 // apiError builds an AWS-shaped error with the given code.

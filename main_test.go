@@ -11,8 +11,4 @@ import (
 // integration test that asks for it.
 var moto motoserver.Lazy
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tenantrole/externalid"
+	"github.com/tenantrole/externalid/externalidtest"
 )
 
 // Role ARNs of the pool tests.
@@ -29,32 +30,15 @@ const (
 // poolEpoch is where every pool test's clock starts.
 var poolEpoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// poolClock is an injected clock that moves only when told to.
-type poolClock struct {
-	mu  sync.Mutex // guards now
-	now time.Time
-}
-
-func newPoolClock() *poolClock { return &poolClock{now: poolEpoch} }
-
-func (c *poolClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *poolClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newPoolClock returns a clock that moves only when told to.
+func newPoolClock() *externalidtest.ManualClock { return externalidtest.NewManualClock(poolEpoch) }
 
 // poolSTS is a fake STS that records its input and returns credentials
 // that name the role session and the call number, expiring after the
 // requested duration on the injected clock.
 type poolSTS struct {
 	name  string // part of every access key id, to tell clients apart
-	clock *poolClock
+	clock *externalidtest.ManualClock
 	calls atomic.Int64
 
 	mu     sync.Mutex                       // guards inputs, fail and gate
@@ -63,7 +47,9 @@ type poolSTS struct {
 	gate   chan struct{}                    // when set, each call waits until it is closed
 }
 
-func newPoolSTS(clock *poolClock) *poolSTS { return &poolSTS{name: "aws", clock: clock} }
+func newPoolSTS(clock *externalidtest.ManualClock) *poolSTS {
+	return &poolSTS{name: "aws", clock: clock}
+}
 
 func (f *poolSTS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, _ ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
 	n := f.calls.Add(1)
@@ -208,7 +194,7 @@ func poolEventually(t *testing.T, what string, cond func() bool) {
 
 // newTestPool returns a pool on a fake STS and clock, with jitter off so
 // that refresh windows are exact, closed when the test ends.
-func newTestPool(t *testing.T, optFns ...func(*externalid.PoolOptions)) (*externalid.Pool, *poolSTS, *poolClock, *poolResolver) {
+func newTestPool(t *testing.T, optFns ...func(*externalid.PoolOptions)) (*externalid.Pool, *poolSTS, *externalidtest.ManualClock, *poolResolver) {
 	t.Helper()
 	clock := newPoolClock()
 	client := newPoolSTS(clock)

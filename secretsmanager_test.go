@@ -13,9 +13,10 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tenantrole/externalid"
+	"github.com/tenantrole/externalid/externalidtest"
 )
 
-func newResolver(f *fakeSecrets, clock *fakeClock, optFns ...func(*externalid.SecretsManagerOptions)) *externalid.SecretsManagerResolver {
+func newResolver(f *fakeSecrets, clock *externalidtest.ManualClock, optFns ...func(*externalid.SecretsManagerOptions)) *externalid.SecretsManagerResolver {
 	return externalid.NewSecretsManagerResolver(f, append([]func(*externalid.SecretsManagerOptions){
 		func(o *externalid.SecretsManagerOptions) { o.Now = clock.Now },
 	}, optFns...)...)

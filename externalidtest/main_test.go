@@ -1,9 +1,7 @@
 package externalidtest_test
 
 import (
-	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/tenantrole/externalid/internal/motoserver"
@@ -12,17 +10,4 @@ import (
 // moto is the shared moto_server for the conformance suite.
 var moto motoserver.Lazy
 
-func TestMain(m *testing.M) {
-	// moto's recorder writes its file into its working directory (this
-	// package) unless told otherwise; keep it in a temporary directory.
-	dir, err := os.MkdirTemp("", "externalidtest-moto-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "externalidtest: temporary directory:", err)
-		os.Exit(1)
-	}
-	os.Setenv("MOTO_RECORDER_FILEPATH", filepath.Join(dir, "moto_recording"))
-	code := m.Run()
-	moto.Close()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }

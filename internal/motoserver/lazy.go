@@ -32,6 +32,14 @@ func (l *Lazy) Get(tb testing.TB) *Server {
 	return nil
 }
 
+// Run runs the tests and then stops the server, for TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
+func (l *Lazy) Run(m *testing.M) int {
+	defer l.Close()
+	return m.Run()
+}
+
 // Close stops the server if Get started one. Call it from TestMain.
 func (l *Lazy) Close() {
 	l.once.Do(func() {}) // no later Get may start a server

@@ -5,11 +5,7 @@
 //
 //	var moto motoserver.Lazy
 //
-//	func TestMain(m *testing.M) {
-//		code := m.Run()
-//		moto.Close()
-//		os.Exit(code)
-//	}
+//	func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
 //
 //	func TestSomething(t *testing.T) {
 //		srv := moto.Get(t) // skips, or fails under EXTERNALID_REQUIRE_MOTO=1

@@ -12,11 +12,7 @@ import (
 
 var moto motoserver.Lazy
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
 
 func TestRecorderDecodesQueryRequests(t *testing.T) {
 	srv := moto.Get(t)
