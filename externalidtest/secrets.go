@@ -62,8 +62,9 @@ func (s *Server) accountLocked(id string) *account {
 	return a
 }
 
-// findSecretLocked resolves a SecretId (a name, a full ARN or a partial ARN
-// without the random suffix) in the caller's account. Secrets whose
+// findSecretLocked resolves a SecretId (a name, a full ARN, a partial ARN
+// without the random suffix, or a name with the random suffix, which AWS
+// also accepts) in the caller's account. Secrets whose
 // recovery window has passed are purged first. s.mu must be held.
 func (s *Server) findSecretLocked(caller *principal, secretID string, op string) (*secret, *apiError) {
 	a := s.accountLocked(caller.AccountID)
@@ -88,6 +89,13 @@ func (s *Server) findSecretLocked(caller *principal, secretID string, op string)
 	}
 	if sec, ok := a.secrets[secretID]; ok {
 		return sec, nil
+	}
+	// Like AWS, a name that ends in "-" and six characters may be taken for
+	// a partial ARN: the name of another secret plus its random suffix.
+	for _, sec := range a.secrets {
+		if strings.HasSuffix(sec.arn, ":secret:"+secretID) {
+			return sec, nil
+		}
 	}
 	return nil, errSecretNotFound
 }
