@@ -22,6 +22,7 @@ var regionPartitions = []struct{ prefix, partition string }{
 	{"eu-isoe-", "aws-iso-e"},
 	{"us-iso-", "aws-iso"},
 	{"us-gov-", "aws-us-gov"},
+	{"eusc-", "aws-eusc"},
 	{"cn-", "aws-cn"},
 }
 
@@ -36,18 +37,51 @@ func regionPartition(region string) string {
 }
 
 // clientPartition returns the partition an *sts.Client calls, judged by its
-// region, and false for any other client, or one with a region-less or
-// explicit endpoint, whose partition cannot be told.
+// region (also when it has a BaseEndpoint: an endpoint outside the region's
+// partition could not sign for it), and false for any other client, or one
+// without a region, whose partition cannot be told.
 func clientPartition(c AssumeRoleAPIClient) (string, bool) {
 	sc, ok := c.(*sts.Client)
-	if !ok {
+	if !ok || sc == nil {
 		return "", false
 	}
 	o := sc.Options()
-	if o.Region == "" || o.BaseEndpoint != nil {
+	if o.Region == "" {
 		return "", false
 	}
 	return regionPartition(o.Region), true
+}
+
+// checkRegionPartition refuses a non-empty region of another partition
+// than the role's. Partitions that the region table does not know are not
+// checked.
+func checkRegionPartition(region, roleARN string) error {
+	if region == "" {
+		return nil
+	}
+	a, err := ParseRoleARN(roleARN)
+	if err != nil {
+		return err
+	}
+	rp := regionPartition(region)
+	if rp == a.Partition || !knownPartition(a.Partition) {
+		return nil
+	}
+	return fmt.Errorf("%w: the config's region %q is in partition %q, and role %s in partition %q; "+
+		"use a region of partition %q in the base config", ErrUnsupportedPartition, region, rp, roleARN, a.Partition, a.Partition)
+}
+
+// knownPartition reports whether regionPartition can return p.
+func knownPartition(p string) bool {
+	if p == "aws" {
+		return true
+	}
+	for _, rp := range regionPartitions {
+		if rp.partition == p {
+			return true
+		}
+	}
+	return false
 }
 
 // partitionClients builds the partition-to-client map of a Pool: client
@@ -55,7 +89,7 @@ func clientPartition(c AssumeRoleAPIClient) (string, bool) {
 // serves its key. It refuses an *sts.Client configured for a region of
 // another partition, so that no role is sent to the wrong endpoint.
 func partitionClients(client AssumeRoleAPIClient, clientPart string, extra map[string]AssumeRoleAPIClient) (map[string]AssumeRoleAPIClient, error) {
-	if client == nil {
+	if isNil(client) {
 		return nil, fmt.Errorf("%w: NewPool needs an STS client, got nil", ErrInvalidOptions)
 	}
 	if clientPart == "" {

@@ -64,13 +64,14 @@ type Pool struct {
 	mask     uint64       // len(shards)-1; len(shards) is a power of two
 	count    atomic.Int64 // entries in all shards; at most MaxTenants once inserts return
 	touchNs  int64        // recency resolution in nanoseconds (see touchResolution)
+	hasSink  bool         // opts.OnEvent or opts.Logger is set: events are worth building and queueing
 
 	ctx    context.Context    // canceled by Close; parent of all background work
 	cancel context.CancelFunc // cancels ctx
 
 	closed atomic.Bool    // set by Close, under lifeMu; read lock-free on every call
 	lifeMu sync.Mutex     // guards the transition to closed against wg.Add
-	wg     sync.WaitGroup // counts background goroutines: refreshes and the janitor
+	wg     sync.WaitGroup // counts background work (refreshes, the janitor) while it is not delivering events
 }
 
 // NewPool returns a pool whose entries call AssumeRole through client (the
@@ -92,10 +93,11 @@ func NewPool(client AssumeRoleAPIClient, resolver Resolver, optFns ...func(*Pool
 	if p.err == nil {
 		p.clients, p.err = partitionClients(client, p.opts.ClientPartition, p.opts.PartitionClients)
 	}
-	if p.err == nil && resolver == nil {
+	if p.err == nil && isNil(resolver) {
 		p.err = fmt.Errorf("%w: NewPool needs a Resolver, got nil; the ExternalId must come from a resolver such as NewSecretsManagerResolver", ErrInvalidOptions)
 	}
 	p.touchNs = int64(touchResolution(p.opts.IdleTimeout))
+	p.hasSink = p.opts.OnEvent != nil || p.opts.Logger != nil
 	p.initShards()
 	if p.err == nil && p.opts.IdleTimeout > 0 {
 		p.wg.Add(1)
@@ -122,10 +124,16 @@ func (p *Pool) Credentials(tenantID, roleARN string) (aws.CredentialsProvider, e
 
 // Config returns a copy of base whose Credentials are the pool's provider
 // for the (tenantID, roleARN) pair (see [Pool.Credentials]). The copy keeps
-// base's region: use a region of the role's partition.
+// base's region, which must be empty or a region of the role's partition:
+// a region of another partition (such as cn-north-1 for an arn:aws: role)
+// is refused with an error wrapping [ErrUnsupportedPartition], since the
+// credentials would be sent to that partition's endpoints.
 func (p *Pool) Config(base aws.Config, tenantID, roleARN string) (aws.Config, error) {
 	e, err := p.entry(tenantID, roleARN)
 	if err != nil {
+		return aws.Config{}, err
+	}
+	if err := checkRegionPartition(base.Region, e.key.roleARN); err != nil {
 		return aws.Config{}, err
 	}
 	cfg := base.Copy()
@@ -135,7 +143,14 @@ func (p *Pool) Config(base aws.Config, tenantID, roleARN string) (aws.Config, er
 
 // Retrieve returns credentials of roleARN for tenantID: the cached ones
 // while they are fresh, or, for a new or expired entry, the result of a
-// shared AssumeRole, waited for until ctx is done.
+// shared AssumeRole, waited for until ctx is done. While the entry has no
+// valid credentials and its last attempt failed, Retrieve returns that
+// attempt's error, the same value, until the backoff has passed.
+//
+// The shared AssumeRole runs on a context that keeps the values of the
+// context of the caller that started it (for tracing, logging or the
+// SDK's middleware), but not its deadline or cancellation; the other
+// callers' context values are not seen by it.
 func (p *Pool) Retrieve(ctx context.Context, tenantID, roleARN string) (aws.Credentials, error) {
 	e, err := p.entry(tenantID, roleARN)
 	if err != nil {
@@ -145,9 +160,14 @@ func (p *Pool) Retrieve(ctx context.Context, tenantID, roleARN string) (aws.Cred
 }
 
 // Close stops the pool: it cancels refreshes in flight, stops the janitor,
-// and waits for all of them to return. Afterwards every call of the pool and
+// and waits for their work to return. Afterwards every call of the pool and
 // of its providers fails with [ErrPoolClosed]. Close is idempotent and
 // always returns nil.
+//
+// Close does not wait for [PoolOptions.OnEvent] hooks (or the Logger): a
+// hook may call Close. A background goroutine that is delivering events
+// when Close returns delivers the events it holds (the outcome of a
+// canceled refresh, say), then ends; it starts no new work.
 func (p *Pool) Close() error {
 	p.lifeMu.Lock()
 	p.closed.Store(true)
@@ -162,18 +182,25 @@ func (p *Pool) Close() error {
 func (p *Pool) Len() int { return int(p.count.Load()) }
 
 // goBackground runs fn on a new goroutine counted by wg, unless the pool is
-// closed.
+// closed. fn must call p.wg.Done once its work has ended, before it
+// delivers events, so that Close, which may be called by a hook, does not
+// wait for a hook.
 func (p *Pool) goBackground(fn func()) bool {
+	if !p.enter() {
+		return false
+	}
+	go fn()
+	return true
+}
+
+// enter adds one to wg, unless the pool is closed.
+func (p *Pool) enter() bool {
 	p.lifeMu.Lock()
 	defer p.lifeMu.Unlock()
 	if p.closed.Load() {
 		return false
 	}
 	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		fn()
-	}()
 	return true
 }
 
@@ -218,9 +245,29 @@ func (p *Pool) create(s *poolShard, k poolKey, h uint64) (*poolEntry, error) {
 	}
 	e := &poolEntry{pool: p, shard: s, key: k, hash: h, provider: prov, jitter: float64(h>>11) / (1 << 53)}
 	e.lastUsed.Store(p.opts.Now().UnixNano())
-	e, added := s.insert(e)
+	return p.insert(e), nil
+}
+
+// insert puts e into its shard (see poolShard.insert), keeps the pool
+// within MaxTenants, and returns the pair's entry.
+func (p *Pool) insert(e *poolEntry) *poolEntry {
+	got, added := e.shard.insert(e)
 	if added && p.count.Add(1) > int64(p.opts.MaxTenants) {
-		p.evictFor(e)
+		p.evictFor(got)
 	}
-	return e, nil
+	return got
+}
+
+// revive returns the entry to use instead of old, an entry that left the
+// pool: the pair's entry in the pool, if there is one (given old's
+// unexpired credentials if it has none), or else old itself, put back.
+// Either way the pair keeps a single entry, and so a single refresh.
+func (p *Pool) revive(old *poolEntry) *poolEntry {
+	n := p.opts.Now().UnixNano()
+	old.lastUsed.Store(n)
+	e := p.insert(old)
+	if e != old {
+		e.seedFrom(old, n)
+	}
+	return e
 }

@@ -26,14 +26,18 @@ const (
 	EventRefreshFailed
 
 	// EventServedWhileRefreshing: a caller got the current credentials,
-	// which are in their refresh window, without waiting for the refresh.
+	// which are in their refresh window, while a refresh is in flight,
+	// without waiting for it. (A caller served while the refresh is backing
+	// off after a failure gets no event.)
 	EventServedWhileRefreshing
 
 	// EventEvicted: the entry left the pool, for the Reason given.
 	EventEvicted
 
-	// EventDenied: a caller got the entry's remembered non-retryable error
-	// without a call to STS, because the backoff has not yet passed.
+	// EventDenied: a caller without valid credentials got the error of the
+	// entry's last refresh without a call to STS, because the backoff has
+	// not yet passed. Class tells whether the error is transient or, say,
+	// a denial.
 	EventDenied
 )
 
@@ -67,8 +71,13 @@ type ErrorClass string
 
 // The classes of errors in [PoolEvent].
 const (
-	// ErrorClassTransient: throttling, a 5xx, a network error or a timeout.
-	// Retried after a backoff; not remembered.
+	// ErrorClassTransient: throttling, a 5xx, a network error or a timeout;
+	// an error about the platform's own credentials or clock rather than
+	// the tenant (ExpiredToken, ExpiredTokenException, InvalidClientTokenId,
+	// SignatureDoesNotMatch, RequestExpired); or new credentials that
+	// expire within [MinCredentialLifetime]. Like every failure, it is
+	// retried after a backoff and returned meanwhile to callers without
+	// valid credentials.
 	ErrorClassTransient ErrorClass = "transient"
 	// ErrorClassDenied: STS denied AssumeRole ([ErrAccessDenied]).
 	ErrorClassDenied ErrorClass = "denied"
@@ -94,17 +103,30 @@ var invalidRequestCodes = map[string]bool{
 	"InvalidParameterCombination": true,
 }
 
-// classifyError returns the class of a refresh error.
+// platformCodes are STS error codes that blame the calling platform's own
+// credentials or clock, not the tenant's role or ExternalId: they pass once
+// the platform's credentials are renewed or its clock is fixed.
+var platformCodes = map[string]bool{
+	"ExpiredToken":          true,
+	"ExpiredTokenException": true,
+	"InvalidClientTokenId":  true,
+	"SignatureDoesNotMatch": true,
+	"RequestExpired":        true,
+}
+
+// classifyError returns the class of a refresh error. A denial comes
+// first: a denial joined with a failed, throttled re-read of the secret
+// (see [Provider.Retrieve]) is a denial.
 func classifyError(err error) ErrorClass {
 	switch {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrPoolClosed):
 		return ErrorClassClosed
-	case isTransient(err):
-		return ErrorClassTransient
 	case errors.Is(err, ErrAccessDenied):
 		return ErrorClassDenied
+	case isTransient(err), platformCodes[apiErrorCode(err)], errors.Is(err, errShortLived):
+		return ErrorClassTransient
 	case errors.Is(err, ErrExternalIDNotFound):
 		return ErrorClassNotFound
 	case invalidRequestCodes[apiErrorCode(err)],
@@ -121,9 +143,15 @@ func classifyError(err error) ErrorClass {
 // ExternalId or credentials: Err is an error of this package, whose message
 // carries at most an ExternalId's fingerprint.
 type PoolEvent struct {
-	Kind     PoolEventKind
+	// Kind says what happened, and so which of the other fields are set.
+	Kind PoolEventKind
+
+	// TenantID is the tenant of the entry.
 	TenantID string
-	RoleARN  string
+
+	// RoleARN is the role of the entry: with TenantID, the pair the entry
+	// caches.
+	RoleARN string
 
 	// Blocking, for refresh events, reports that callers without valid
 	// credentials waited for the refresh.
@@ -150,6 +178,9 @@ type PoolEvent struct {
 
 // emit delivers ev to the hook and the logger. Callers hold no lock.
 func (p *Pool) emit(ev PoolEvent) {
+	if !p.hasSink {
+		return
+	}
 	if p.opts.OnEvent != nil {
 		p.opts.OnEvent(ev)
 	}

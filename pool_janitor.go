@@ -9,33 +9,62 @@ const (
 )
 
 // janitor evicts idle entries until the pool is closed. It wakes on the
-// real clock, a quarter of IdleTimeout apart (from 1 s to 1 min), and
-// judges idleness on the pool's clock.
+// real clock, a quarter of IdleTimeout apart (from 1 s to 1 min), or on
+// PoolOptions.janitorTicks when a test sets it, and judges idleness on the
+// pool's clock. It was counted in wg by goBackground.
 func (p *Pool) janitor() {
-	defer p.wg.Done()
-	t := time.NewTicker(min(max(p.opts.IdleTimeout/4, minJanitorPeriod), maxJanitorPeriod))
-	defer t.Stop()
+	ticks := p.opts.janitorTicks
+	if ticks == nil {
+		t := time.NewTicker(min(max(p.opts.IdleTimeout/4, minJanitorPeriod), maxJanitorPeriod))
+		defer t.Stop()
+		ticks = t.C
+	}
 	for {
 		select {
 		case <-p.ctx.Done():
+			p.wg.Done()
 			return
-		case <-t.C:
-			p.sweepIdle()
+		case <-ticks:
+			idle := p.sweep()
+			if len(idle) == 0 {
+				continue
+			}
+			// Deliver the evictions outside wg, so that a hook may call
+			// Close; then carry on only if the pool is still open.
+			p.wg.Done()
+			p.reportIdle(idle)
+			if !p.enter() {
+				return
+			}
 		}
 	}
 }
 
-// sweepIdle evicts the entries unused for longer than IdleTimeout.
-func (p *Pool) sweepIdle() {
+// sweepIdle evicts the entries unused for longer than IdleTimeout and
+// reports them.
+func (p *Pool) sweepIdle() { p.reportIdle(p.sweep()) }
+
+// sweep evicts the entries unused for longer than IdleTimeout and returns
+// them.
+func (p *Pool) sweep() []*poolEntry {
 	if p.opts.IdleTimeout <= 0 {
-		return
+		return nil
 	}
 	cutoff := p.opts.Now().Add(-p.opts.IdleTimeout).UnixNano()
+	var all []*poolEntry
 	for i := range p.shards {
 		idle := p.shards[i].removeIdle(cutoff)
 		p.count.Add(-int64(len(idle)))
-		for _, e := range idle {
-			p.emit(PoolEvent{Kind: EventEvicted, TenantID: e.key.tenantID, RoleARN: e.key.roleARN, Reason: EvictedIdle})
-		}
+		all = append(all, idle...)
+	}
+	return all
+}
+
+// reportIdle emits EventEvicted for entries that the sweep evicted.
+func (p *Pool) reportIdle(idle []*poolEntry) {
+	for _, e := range idle {
+		ev := e.event(EventEvicted)
+		ev.Reason = EvictedIdle
+		p.emit(ev)
 	}
 }

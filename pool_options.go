@@ -46,8 +46,10 @@ type PoolOptions struct {
 	// MaxTenants bounds the number of entries, one per (tenant, role ARN)
 	// pair. The least recently used entry is evicted to make room (within
 	// a shard, with a recency resolution of IdleTimeout/60 from 1 s to
-	// 1 min; see [Pool]). Defaults to
-	// [DefaultMaxTenants]. Must not be negative.
+	// 1 min; see [Pool]). While new entries are being inserted
+	// concurrently, the pool may briefly hold more, by at most the number
+	// of inserts in progress; once they have returned it holds at most
+	// MaxTenants. Defaults to [DefaultMaxTenants]. Must not be negative.
 	MaxTenants int
 
 	// IdleTimeout is how long an entry may go unused before a background
@@ -83,9 +85,16 @@ type PoolOptions struct {
 	RefreshTimeout time.Duration
 
 	// ClientPartition is the AWS partition that the client passed to
-	// [NewPool] serves, such as "aws" or "aws-cn". Defaults to the
-	// partition of the client's region when it is an *sts.Client without a
-	// BaseEndpoint, and to "aws" otherwise.
+	// [NewPool] serves, such as "aws" or "aws-cn".
+	//
+	// Set it whenever the client is not a bare *sts.Client. The default is
+	// guessed: for an *sts.Client, the partition of its Options().Region
+	// (also when it has a BaseEndpoint, such as a VPC endpoint: the
+	// endpoint is assumed to be in the region's partition); for any other
+	// client (a wrapper, a middleware-decorated or instrumented client, a
+	// fake) it is "aws", and a role ARN of partition aws is then sent to
+	// that client whatever endpoint it really calls. An *sts.Client
+	// without a region also defaults to "aws".
 	ClientPartition string
 
 	// PartitionClients maps further partitions (such as "aws-cn" or
@@ -113,13 +122,26 @@ type PoolOptions struct {
 	Logger *slog.Logger
 
 	// OnEvent, when set, is called for every [PoolEvent], outside the
-	// pool's locks and on the goroutine where the event happened. It must
-	// be safe for concurrent use and should return quickly: a caller's
-	// Retrieve waits for it. Defaults to nil.
+	// pool's locks. It must be safe for concurrent use and may call the
+	// pool, Close included.
+	//
+	// Per-call events (served while refreshing, denied) and capacity
+	// evictions are delivered on the caller's goroutine, whose Retrieve
+	// waits for the hook. The events of an entry's refreshes are delivered
+	// in order (each refresh's start, then its outcome), by the caller
+	// that started the refresh or by the refresh's goroutine; the shared
+	// refresh and the callers waiting for it never wait for a hook, so an
+	// outcome may reach the hook after those callers have returned. Idle
+	// evictions are delivered by the janitor. Should return quickly.
+	// Defaults to nil.
 	OnEvent func(PoolEvent)
 
 	// Now is the clock. Defaults to [time.Now].
 	Now func() time.Time
+
+	// janitorTicks, when set (by tests), wakes the janitor instead of its
+	// real-time ticker.
+	janitorTicks <-chan time.Time
 }
 
 // withDefaults validates o and fills in defaults. It returns a copy; the
@@ -170,7 +192,7 @@ func (o PoolOptions) withDefaults() (PoolOptions, error) {
 		if !isPartition(part) {
 			return o, poolOptionsError("PartitionClients has the key %q, which is not an AWS partition such as aws-cn or aws-us-gov", part)
 		}
-		if c == nil {
+		if isNil(c) {
 			return o, poolOptionsError("PartitionClients[%q] is nil", part)
 		}
 		clients[part] = c

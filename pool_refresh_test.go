@@ -104,11 +104,24 @@ func TestPoolServesValidCredentialsWhileRefreshFails(t *testing.T) {
 
 	// Once the credentials expire, callers get the error.
 	clock.Advance(time.Hour)
-	if _, err := p.Retrieve(context.Background(), "acme", poolRole); !errors.Is(err, throttled) {
+	calls := client.calls.Load()
+	_, err := p.Retrieve(context.Background(), "acme", poolRole)
+	if !errors.Is(err, throttled) {
 		t.Fatalf("after expiry: Retrieve() = %v; want %v", err, throttled)
 	}
-	// A transient error is not remembered: the next caller tries again.
+	// A transient error is remembered like any other until its backoff
+	// (now 32 s) has passed: without valid credentials, callers get it,
+	// the same value, and STS is not called.
 	client.setFail(nil)
+	for range 20 {
+		if _, again := p.Retrieve(context.Background(), "acme", poolRole); again != err {
+			t.Fatalf("within the backoff: Retrieve() = %v; want the remembered %v", again, err)
+		}
+	}
+	if n := client.calls.Load() - calls; n != 1 {
+		t.Fatalf("AssumeRole calls after expiry, within the backoff = %d; want 1", n)
+	}
+	clock.Advance(32 * time.Second)
 	if c := poolMustRetrieve(t, p, "acme", poolRole); c.AccessKeyID == first.AccessKeyID {
 		t.Errorf("after recovery: Retrieve() = %q; want new credentials", c.AccessKeyID)
 	}
@@ -175,6 +188,9 @@ func TestPoolRemembersNonRetryableErrors(t *testing.T) {
 				attempts++
 				check(fmt.Sprintf("attempt %d, after the backoff", i))
 			}
+			// Outcomes reach the hook from the refresh's goroutine, maybe
+			// after its callers have returned.
+			poolEventually(t, "every failure is reported", func() bool { return events.count(externalid.EventRefreshFailed) == 12 })
 			var retryIn []time.Duration
 			for _, ev := range events.all() {
 				if ev.Kind == externalid.EventRefreshFailed {

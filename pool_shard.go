@@ -59,12 +59,15 @@ func ownedKey(k poolKey) poolKey {
 // uint64-keyed map has small slots, and the LRU list is intrusive (its
 // links live in the entries): a lookup reads few cache lines.
 type poolShard struct {
-	mu       sync.RWMutex           // guards byHash, collided, newest, oldest, and the links and evicted flag of the entries
+	mu       sync.RWMutex           // guards byHash, collided, leaving, newest, oldest, and the links of the entries
 	byHash   map[uint64]*poolEntry  // by poolEntry.hash: one entry per hash
 	collided map[poolKey]*poolEntry // entries whose hash another entry holds in byHash; nearly always nil
+	leaving  map[poolKey]*poolEntry // evicted entries whose refresh is still in flight (see removeLocked); nearly always nil
 	newest   *poolEntry             // head of the LRU list
 	oldest   *poolEntry             // tail of the LRU list
-	_        [8]byte                // pads the shard to a 64-byte cache line
+	// The fields make 64 bytes, a common cache-line size. Go does not
+	// promise the alignment of the shards' slice, so two neighbouring shards
+	// may still share a cache line.
 }
 
 // initShards sizes and allocates the shards. The bound is global (see
@@ -103,27 +106,67 @@ func (s *poolShard) get(k poolKey, h uint64) (*poolEntry, bool) {
 	return e, e != nil
 }
 
-// insert adds e as the most recently used entry, or returns the entry
-// another caller inserted first and added false.
+// insert adds e as the most recently used entry and returns it with added
+// true; or returns the entry of e's key that is already in the shard and
+// added false; or, if the key's entry left the shard while its refresh was
+// in flight, puts that entry back (carrying its credentials and joining
+// its refresh) and returns it with added true. e may be an evicted entry
+// (see Pool.revive).
 func (s *poolShard) insert(e *poolEntry) (got *poolEntry, added bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch cur := s.byHash[e.hash]; {
-	case cur == nil:
-		s.byHash[e.hash] = e
-	case cur.key == e.key:
+	if cur := s.lookupLocked(e.key, e.hash); cur != nil {
 		return cur, false
-	default:
-		if old, ok := s.collided[e.key]; ok {
-			return old, false
+	}
+	if l, ok := s.leaving[e.key]; ok {
+		delete(s.leaving, e.key)
+		if len(s.leaving) == 0 {
+			s.leaving = nil
 		}
+		e = l
+	}
+	if s.byHash[e.hash] == nil {
+		s.byHash[e.hash] = e
+	} else {
 		if s.collided == nil {
 			s.collided = make(map[poolKey]*poolEntry)
 		}
 		s.collided[e.key] = e
 	}
 	s.pushNewest(e)
+	e.mu.Lock()
+	e.evicted.Store(false)
+	e.mu.Unlock()
 	return e, true
+}
+
+// lookupLocked returns the entry of k, whose hash is h, or nil. s.mu must
+// be held.
+func (s *poolShard) lookupLocked(k poolKey, h uint64) *poolEntry {
+	e := s.byHash[h]
+	if e != nil && e.key != k {
+		e = s.collided[k]
+	}
+	return e
+}
+
+// forget drops e from the leaving entries once its refresh has ended,
+// unless it was put back meanwhile or started another refresh.
+func (s *poolShard) forget(e *poolEntry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leaving[e.key] != e {
+		return
+	}
+	e.mu.Lock()
+	idle := e.flight == nil
+	e.mu.Unlock()
+	if idle {
+		delete(s.leaving, e.key)
+		if len(s.leaving) == 0 {
+			s.leaving = nil
+		}
+	}
 }
 
 // markUsed moves e to the head of the shard's LRU list, unless it has left.
@@ -179,7 +222,20 @@ func (s *poolShard) removeLocked(e *poolEntry) {
 		s.collided = nil
 	}
 	s.unlink(e)
+	// Under e.mu, so that no refresh starts on e once it is out (see
+	// poolEntry.attempt). An entry whose refresh is in flight waits in
+	// leaving until the refresh ends: a caller of the pair meanwhile gets
+	// this entry back, with its refresh, rather than a second entry making
+	// a second AssumeRole call.
+	e.mu.Lock()
 	e.evicted.Store(true)
+	if e.flight != nil {
+		if s.leaving == nil {
+			s.leaving = make(map[poolKey]*poolEntry)
+		}
+		s.leaving[e.key] = e
+	}
+	e.mu.Unlock()
 }
 
 func (s *poolShard) pushNewest(e *poolEntry) {
@@ -211,16 +267,30 @@ func (s *poolShard) unlink(e *poolEntry) {
 // evicting the least recently used entry of newest's shard (or, if that
 // shard holds only newest, of the next shard), and reports the evictions.
 // With one shard this is exact LRU; with several, LRU within a shard.
+//
+// Each eviction first claims its place in count, so that concurrent
+// inserters never evict more entries than the pool holds above the bound:
+// once they have all returned, the pool holds exactly MaxTenants entries
+// (if it had that many pairs).
 func (p *Pool) evictFor(newest *poolEntry) {
 	limit := int64(p.opts.MaxTenants)
 	first := newest.hash & p.mask
-	for i := uint64(0); i <= p.mask && p.count.Load() > limit; {
+	for i := uint64(0); i <= p.mask; {
+		c := p.count.Load()
+		if c <= limit {
+			return
+		}
+		if !p.count.CompareAndSwap(c, c-1) {
+			continue
+		}
 		v := p.shards[(first+i)&p.mask].evictOldest(newest)
 		if v == nil {
+			p.count.Add(1)
 			i++ // this shard holds nothing else: try the next
 			continue
 		}
-		p.count.Add(-1)
-		p.emit(PoolEvent{Kind: EventEvicted, TenantID: v.key.tenantID, RoleARN: v.key.roleARN, Reason: EvictedCapacity})
+		ev := v.event(EventEvicted)
+		ev.Reason = EvictedCapacity
+		p.emit(ev)
 	}
 }
