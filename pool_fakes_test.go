@@ -40,6 +40,7 @@ type poolSTS struct {
 	name  string // part of every access key id, to tell clients apart
 	clock *externalidtest.ManualClock
 	calls atomic.Int64
+	skew  atomic.Int64 // nanoseconds by which the credentials' expiry is early: STS's clock is behind
 
 	mu     sync.Mutex                       // guards inputs, fail and gate
 	inputs []*sts.AssumeRoleInput           // every call's input
@@ -69,7 +70,7 @@ func (f *poolSTS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, _ ...
 			return nil, err
 		}
 	}
-	expires := f.clock.Now().Add(time.Duration(aws.ToInt32(in.DurationSeconds)) * time.Second)
+	expires := f.clock.Now().Add(time.Duration(aws.ToInt32(in.DurationSeconds))*time.Second - time.Duration(f.skew.Load()))
 	return &sts.AssumeRoleOutput{
 		Credentials: &types.Credentials{
 			AccessKeyId:     aws.String(fmt.Sprintf("AK|%s|%s|%s|%d", f.name, aws.ToString(in.RoleSessionName), aws.ToString(in.RoleArn), n)),

@@ -39,9 +39,9 @@ func TestPoolStampede(t *testing.T) {
 		})
 	}
 	close(start)
-	// Hold Secrets Manager until every tenant has a lookup in flight, so
-	// that all 1,000 callers arrive while their tenant is cold.
-	poolEventually(t, "every tenant's lookup is in flight", func() bool { return secrets.calls.Load() >= tenants })
+	// Hold Secrets Manager until every one of the 1,000 callers waits for
+	// its tenant's shared refresh: they all arrived while it was cold.
+	poolEventually(t, "every caller waits for a refresh", func() bool { return p.Waiting() == goroutines })
 	close(secrets.gate)
 	wg.Wait()
 	close(errs)

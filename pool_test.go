@@ -27,7 +27,12 @@ func TestPoolNewPoolValidation(t *testing.T) {
 		opt      func(*externalid.PoolOptions)
 	}{
 		{"nil client", nil, okResolver, nil},
+		{"typed nil client", (*sts.Client)(nil), okResolver, nil},
 		{"nil resolver", okClient, nil, nil},
+		{"typed nil resolver", okClient, (*poolResolver)(nil), nil},
+		{"typed nil partition client", okClient, okResolver, func(o *externalid.PoolOptions) {
+			o.PartitionClients = map[string]externalid.AssumeRoleAPIClient{"aws-cn": (*sts.Client)(nil)}
+		}},
 		{"negative MaxTenants", okClient, okResolver, func(o *externalid.PoolOptions) { o.MaxTenants = -1 }},
 		{"negative RefreshWindow", okClient, okResolver, func(o *externalid.PoolOptions) { o.RefreshWindow = -time.Second }},
 		{"negative BackoffInitial", okClient, okResolver, func(o *externalid.PoolOptions) { o.BackoffInitial = -time.Second }},
@@ -273,17 +278,79 @@ func TestPoolPartitions(t *testing.T) {
 	}
 }
 
-func TestPoolClientPartitionFromRegion(t *testing.T) {
-	// An *sts.Client of a China region serves aws-cn, and refuses aws roles
-	// (no call is made: the pool fails before sending anything).
-	cn := sts.New(sts.Options{Region: "cn-north-1"})
-	p := externalid.NewPool(cn, &poolResolver{})
-	defer p.Close()
-	if _, err := p.Credentials("acme", poolRoleCN); err != nil {
-		t.Errorf("Credentials(aws-cn role) = %v; want nil", err)
+// poolWrappedSTS is an STS client that is not an *sts.Client, such as an
+// instrumented wrapper: the pool cannot tell its partition.
+type poolWrappedSTS struct{ *sts.Client }
+
+func TestPoolClientPartition(t *testing.T) {
+	endpoint := "https://sts.cn-north-1.amazonaws.com.cn"
+	tests := []struct {
+		name      string
+		client    externalid.AssumeRoleAPIClient
+		partition string // PoolOptions.ClientPartition
+		served    string // the partition whose roles the pool accepts
+	}{
+		{"aws region", sts.New(sts.Options{Region: "eu-west-1"}), "", "aws"},
+		{"no region", sts.New(sts.Options{}), "", "aws"},
+		{"China region", sts.New(sts.Options{Region: "cn-north-1"}), "", "aws-cn"},
+		{"GovCloud region", sts.New(sts.Options{Region: "us-gov-west-1"}), "", "aws-us-gov"},
+		{"European Sovereign Cloud region", sts.New(sts.Options{Region: "eusc-de-east-1"}), "", "aws-eusc"},
+		{"ISO region", sts.New(sts.Options{Region: "us-iso-east-1"}), "", "aws-iso"},
+		{"ISO-B region", sts.New(sts.Options{Region: "us-isob-east-1"}), "", "aws-iso-b"},
+		{"ISO-E region", sts.New(sts.Options{Region: "eu-isoe-west-1"}), "", "aws-iso-e"},
+		{"ISO-F region", sts.New(sts.Options{Region: "us-isof-south-1"}), "", "aws-iso-f"},
+		{"China region with a BaseEndpoint", sts.New(sts.Options{Region: "cn-north-1", BaseEndpoint: &endpoint}), "", "aws-cn"},
+		{"wrapped China client, defaulted", poolWrappedSTS{sts.New(sts.Options{Region: "cn-north-1"})}, "", "aws"},
+		{"wrapped China client with ClientPartition", poolWrappedSTS{sts.New(sts.Options{Region: "cn-north-1"})}, "aws-cn", "aws-cn"},
 	}
-	if _, err := p.Credentials("acme", poolRole); !errors.Is(err, externalid.ErrUnsupportedPartition) {
-		t.Errorf("Credentials(aws role) = %v; want %v", err, externalid.ErrUnsupportedPartition)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := externalid.NewPool(tt.client, &poolResolver{}, func(o *externalid.PoolOptions) { o.ClientPartition = tt.partition })
+			defer p.Close()
+			// No call is made: the pool refuses a role before sending anything.
+			for _, part := range []string{"aws", "aws-cn", "aws-us-gov", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"} {
+				role := "arn:" + part + ":iam::111122223333:role/SaaSAccess"
+				_, err := p.Credentials("acme", role)
+				switch {
+				case part == tt.served && err != nil:
+					t.Errorf("Credentials(%s) = %v; want nil", role, err)
+				case part != tt.served && !errors.Is(err, externalid.ErrUnsupportedPartition):
+					t.Errorf("Credentials(%s) = %v; want %v", role, err, externalid.ErrUnsupportedPartition)
+				}
+			}
+		})
+	}
+}
+
+func TestPoolConfigRegionPartition(t *testing.T) {
+	clock := newPoolClock()
+	p := externalid.NewPool(newPoolSTS(clock), &poolResolver{}, func(o *externalid.PoolOptions) {
+		o.Now = clock.Now
+		o.PartitionClients = map[string]externalid.AssumeRoleAPIClient{"aws-cn": newPoolSTS(clock)}
+	})
+	defer p.Close()
+	tests := []struct {
+		role, region string
+		want         error
+	}{
+		{poolRole, "", nil},
+		{poolRole, "eu-west-1", nil},
+		{poolRole, "cn-north-1", externalid.ErrUnsupportedPartition},
+		{poolRole, "us-gov-west-1", externalid.ErrUnsupportedPartition},
+		{poolRoleCN, "cn-northwest-1", nil},
+		{poolRoleCN, "", nil},
+		{poolRoleCN, "us-east-1", externalid.ErrUnsupportedPartition},
+	}
+	for _, tt := range tests {
+		t.Run(tt.role+" "+tt.region, func(t *testing.T) {
+			cfg, err := p.Config(aws.Config{Region: tt.region}, "acme", tt.role)
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Fatalf("Config(region %q) = %v; want %v", tt.region, err, tt.want)
+			}
+			if err == nil && (cfg.Region != tt.region || cfg.Credentials == nil) {
+				t.Errorf("Config() = region %q, credentials %v; want region %q and the pool's provider", cfg.Region, cfg.Credentials, tt.region)
+			}
+		})
 	}
 }
 
