@@ -23,19 +23,19 @@ import (
 
 // sizes are the workload sizes of a run.
 type sizes struct {
-	lookupTenants, memoryTenants, dayTenants, coldTenants int
-	dayStep                                               time.Duration
+	lookupTenants, memoryTenants, dayTenants, dayCallers, coldTenants int
+	dayStep                                                           time.Duration
 }
 
 var (
-	full  = sizes{lookupTenants: 100_000, memoryTenants: 100_000, dayTenants: 10_000, coldTenants: 1_000, dayStep: time.Minute}
-	quick = sizes{lookupTenants: 100_000, memoryTenants: 100_000, dayTenants: 2_000, coldTenants: 100, dayStep: 5 * time.Minute}
+	full  = sizes{lookupTenants: 100_000, memoryTenants: 100_000, dayTenants: 10_000, dayCallers: 4, coldTenants: 1_000, dayStep: time.Minute}
+	quick = sizes{lookupTenants: 100_000, memoryTenants: 100_000, dayTenants: 2_000, dayCallers: 4, coldTenants: 100, dayStep: 5 * time.Minute}
 )
 
 // row is one line of the table.
 type row struct {
 	id, measure, result, target string
-	met                         string // "yes", "NO" or "n/a"
+	met                         string // "yes", "NO", "borderline" or "n/a", with a reason if short
 }
 
 func yesNo(ok bool) string {
@@ -70,7 +70,9 @@ func main() {
 	add(warmRow())
 	rows = append(rows, lookupRows(sz.lookupTenants)...)
 	add(stampedeRow())
-	add(dayRow(sz))
+	day := dayRows(sz)
+	rows = append(rows, day[:len(day)-1]...)
+	add(day[len(day)-1])
 	add(memoryRow(sz.memoryTenants))
 	add(resolverRow())
 	rows = append(rows, coldRows(sz.coldTenants, *noMoto)...)
@@ -176,29 +178,48 @@ func lookupRows(tenants int) []row {
 }
 
 func stampedeRow() row {
-	r := stampede(1000, 200)
+	r := stampede(1000, 200, settleByStall)
 	return row{
 		id:      "3",
-		measure: "stampede: 1,000 goroutines over 200 cold tenants (SecretsManagerResolver)",
-		result:  fmt.Sprintf("%d AssumeRole, %d GetSecretValue, %d errors", r.assumeRole, r.getValue, r.errors),
-		target:  "200 and 200",
-		met:     yesNo(r.ok()),
+		measure: "stampede: 1,000 goroutines over 200 cold tenants (SecretsManagerResolver), AWS held until all have entered",
+		result: fmt.Sprintf("%d AssumeRole, %d GetSecretValue, %d errors; %d callers in Retrieve when AWS answered",
+			r.assumeRole, r.getValue, r.errors, r.inBeforeOpen),
+		target: "200 and 200",
+		met:    yesNo(r.ok()),
 	}
 }
 
-func dayRow(sz sizes) row {
-	r, err := simulateDay(sz.dayTenants, sz.dayStep)
+func dayRows(sz sizes) []row {
+	r, err := simulateDay(dayConfig{tenants: sz.dayTenants, callers: sz.dayCallers, step: sz.dayStep, settle: settleByStall})
 	if err != nil {
-		return row{id: "4", measure: "simulated 24 h", result: "error: " + err.Error(), met: "NO"}
+		return []row{{id: "4", measure: "simulated 24 h", result: "error: " + err.Error(), met: "NO"}}
 	}
-	return row{
-		id: "4",
-		measure: fmt.Sprintf("simulated 24 h: %d tenants, 1-h credentials, every tenant calls every %v (%d Retrieves, %s wall)",
-			r.tenants, r.step, r.retrieves, r.wall.Round(100*time.Millisecond)),
-		result: fmt.Sprintf("%.2f AssumeRole per credential lifetime (%d calls, %d credential sets served; %.2f per tenant-hour, refreshed %v-%v apart); %d duplicate refreshes; %d callers waited on STS after their first call; %d errors",
-			r.perLifetime(), r.assumeRole, r.credentialSets, r.callsPerTenantHr, r.minGap.Round(time.Minute), r.maxGap.Round(time.Minute), r.duplicates, r.blockingRefresh, r.errors),
-		target: "1.00, 0 duplicates, 0 waits",
-		met:    yesNo(r.ok()),
+	day := fmt.Sprintf("%v simulated", r.simulated)
+	if r.simulated < 24*time.Hour {
+		day = fmt.Sprintf("STOPPED after %v: a caller waited", r.simulated)
+	}
+	perLifetimeMet := "NO, by design"
+	if r.perLifetime() <= 1.005 {
+		perLifetimeMet = "yes"
+	}
+	return []row{
+		{
+			id: "4",
+			measure: fmt.Sprintf("simulated 24 h: %d tenants, 1-h credentials, %d goroutines each call Retrieve for every tenant every %v, STS held during each pass (%d Retrieves, %s wall)",
+				r.tenants, r.callers, r.step, r.retrieves, r.wall.Round(100*time.Millisecond)),
+			result: fmt.Sprintf("%.2f AssumeRole per tenant per credential lifetime (%d calls / (%d tenants x %.0f h / 1 h)); a tenant's calls %v-%v apart; %s",
+				r.perLifetime(), r.assumeRole, r.tenants, r.simulated.Hours(), r.minGap.Round(time.Minute), r.maxGap.Round(time.Minute), day),
+			target: "1.00",
+			met:    perLifetimeMet,
+		},
+		{
+			id:      "4a",
+			measure: "  same day: duplicates, waits, wasted calls",
+			result: fmt.Sprintf("%d duplicate refreshes (largest overlap of a pair's credentials %v, allowed %v); %d callers waited on STS after their tenant's first call; %.2f AssumeRole per credential set served (%d sets); %d errors, %d wrong-tenant, %d expired",
+				r.duplicates, r.maxOverlap.Round(time.Minute), maxRefreshWindow, r.waited, r.perServed(), r.credentialSets, r.errors, r.wrongTenant, r.expiredServed),
+			target: "0 duplicates, 0 waits",
+			met:    yesNo(r.ok()),
+		},
 	}
 }
 
@@ -227,8 +248,26 @@ func resolverRow() row {
 		result: fmt.Sprintf("%.2fx (%.0f vs %.0f ns/op; %d vs %d allocs/op)",
 			ratio, nsop(ours), nsop(theirs), ours.AllocsPerOp(), theirs.AllocsPerOp()),
 		target: "<=0.5x",
-		met:    yesNo(ratio <= 0.5),
+		met:    withinNoise(ratio, 0.5, resolverNoise),
 	}
+}
+
+// resolverNoise is the relative run-to-run spread of row 6's ratio on a
+// 2-core shared machine (0.46x to 0.61x over the runs in BENCHMARKS.md).
+const resolverNoise = 0.25
+
+// withinNoise judges a "lower is better" figure against its target when
+// runs differ by up to noise (relative): "yes" only if it meets the target
+// with room to spare, "NO" only if it misses it beyond the noise, and
+// "borderline" when another run could land on either side.
+func withinNoise(got, target, noise float64) string {
+	switch {
+	case got <= target*(1-noise):
+		return "yes"
+	case got > target*(1+noise):
+		return "NO"
+	}
+	return "borderline"
 }
 
 func coldRows(tenants int, skip bool) []row {
