@@ -34,21 +34,31 @@ type dayConfig struct {
 	// their progress. Tests pass synctest.Wait (exact); the bench program
 	// passes settleByStall.
 	settle func(running, done func() int64)
+	// newPool makes the pool to drive; nil means externalid.NewPool with
+	// the default refresh window. Tests pass broken stand-ins, to prove
+	// that the day's checks catch what they look for.
+	newPool func(client externalid.AssumeRoleAPIClient, now func() time.Time, onEvent func(externalid.PoolEvent)) dayPool
+}
+
+// dayPool is what the simulated day drives. Its OnEvent reports every
+// refresh's start and outcome.
+type dayPool interface {
+	Retrieve(ctx context.Context, tenantID, roleARN string) (aws.Credentials, error)
+	Close() error
 }
 
 // dayResult describes a simulated day of traffic.
 type dayResult struct {
 	tenants, callers int
-	step, simulated  time.Duration
+	step, simulated  time.Duration // simulated is less than 24 h if the day stopped early
 	retrieves        int64
 	assumeRole       int64 // AssumeRole calls, the first (cold) ones included
 	credentialSets   int64 // distinct credentials served to callers
 	waited           int64 // Retrieve calls, after their tenant's first success, that returned only once a held AssumeRole was let through
 	duplicates       int   // credential sets of a pair that overlap another by more than maxRefreshWindow
 	errors           int64
-	wrongTenant      int64 // credential sets served to a tenant they were not made for
-	expiredServed    int64 // Retrieve calls that returned expired credentials
-	stoppedAt        time.Duration
+	wrongTenant      int64         // credential sets served to a tenant they were not made for
+	expiredServed    int64         // Retrieve calls that returned expired credentials
 	minGap, maxGap   time.Duration // between a pair's consecutive AssumeRole calls
 	maxOverlap       time.Duration // between a pair's consecutive credential sets
 	wall             time.Duration
@@ -95,18 +105,24 @@ func simulateDay(cfg dayConfig) (dayResult, error) {
 	held.open() // for the first pass, where every caller finds its tenant cold
 	client := &fakeSTS{now: clk.Now, gate: held, record: true}
 	var started, finished atomic.Int64
-	pool := externalid.NewPool(client, staticResolver(), func(o *externalid.PoolOptions) {
-		o.Now = clk.Now
-		o.MaxTenants = cfg.tenants
-		o.OnEvent = func(ev externalid.PoolEvent) {
-			switch ev.Kind {
-			case externalid.EventRefreshStarted:
-				started.Add(1)
-			case externalid.EventRefreshSucceeded, externalid.EventRefreshFailed:
-				finished.Add(1)
-			}
+	onEvent := func(ev externalid.PoolEvent) {
+		switch ev.Kind {
+		case externalid.EventRefreshStarted:
+			started.Add(1)
+		case externalid.EventRefreshSucceeded, externalid.EventRefreshFailed:
+			finished.Add(1)
 		}
-	})
+	}
+	var pool dayPool
+	if cfg.newPool != nil {
+		pool = cfg.newPool(client, clk.Now, onEvent)
+	} else {
+		pool = externalid.NewPool(client, staticResolver(), func(o *externalid.PoolOptions) {
+			o.Now = clk.Now
+			o.MaxTenants = cfg.tenants
+			o.OnEvent = onEvent
+		})
+	}
 	defer pool.Close()
 	defer held.open() // before Close, which waits for the refreshes
 
@@ -209,8 +225,7 @@ func simulateDay(cfg dayConfig) (dayResult, error) {
 			return res, fmt.Errorf("bench: at %v, refreshes did not finish", time.Duration(s)*cfg.step)
 		}
 		if waited.Load() > 0 {
-			res.stoppedAt = time.Duration(s) * cfg.step
-			break
+			break // res.simulated tells where
 		}
 		if s < steps {
 			clk.Advance(cfg.step)
