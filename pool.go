@@ -30,23 +30,36 @@ var ErrPoolClosed = errors.New("externalid: pool is closed")
 //     the current credentials without waiting. Only a caller that holds no
 //     unexpired credentials waits for STS.
 //   - Failures: a failed refresh keeps the still-valid credentials in
-//     service and is retried, by the next caller, after a backoff of
+//     service (without an event or a lock while it backs off) and is
+//     retried, by the next caller, after a backoff of
 //     [PoolOptions.BackoffInitial] doubling to [PoolOptions.BackoffMax].
-//     Once the credentials expire, callers get the error.
-//   - Non-retryable errors (AccessDenied, a missing or invalid ExternalId,
-//     invalid configuration: anything but throttling, 5xx, network errors
-//     and timeouts) are remembered and returned at once, as the same error
-//     value, until the backoff has passed; then one caller tries again.
+//   - Without valid credentials (cold, or expired), a failed attempt's
+//     error, whatever its class, is returned at once, as the same error
+//     value, until the backoff has passed; then one caller tries again, and
+//     the callers meanwhile share that attempt. So neither a denied tenant
+//     (AccessDenied, a missing or invalid ExternalId, invalid
+//     configuration) nor an STS that throttles gets more than one call per
+//     backoff from an entry.
+//   - Credentials that STS returns with less than [MinCredentialLifetime]
+//     left on the pool's clock (a skewed clock) count as a transient
+//     failure.
 //
-// Memory is bounded by [PoolOptions.MaxTenants] and
-// [PoolOptions.IdleTimeout]. A pool of more than 512 entries is split into
+// [PoolEvent.Class] tells the failures apart (transient, denied, ...).
+//
+// Memory is bounded by [PoolOptions.MaxTenants] (exceeded, briefly, only
+// by inserts in progress) and [PoolOptions.IdleTimeout]. An evicted entry
+// whose refresh is in flight stays until the refresh ends; if its pair is
+// asked for meanwhile, it is put back with its credentials and its refresh,
+// so a pair never has two refreshes. A pool of more than 512 entries is split into
 // up to 64 shards of at least 256 entries, each with its own lock and LRU
 // list; when the pool is full, a new entry evicts the least recently used
 // entry of its own shard, so eviction is LRU within a shard. Recency has a
 // resolution of IdleTimeout/60, from 1 s to 1 min (1 min by default), so
 // that a hit takes the shard's write lock at most that often. An entry
 // costs about 750 bytes plus its credential strings (a session token is
-// about 1 KB); see docs/pool.md and BENCHMARKS.md.
+// about 1 KB): 192 for the entry, 224 for its [Provider], 128 for its
+// credentials snapshot, and the key, session name, account id and map
+// slot; see docs/pool.md and BENCHMARKS.md.
 //
 // The warm path, [Pool.Retrieve] and the Retrieve of a provider from
 // [Pool.Credentials] for an entry with fresh credentials, takes a shard's
