@@ -37,9 +37,10 @@ func regionPartition(region string) string {
 }
 
 // clientPartition returns the partition an *sts.Client calls, judged by its
-// region (also when it has a BaseEndpoint: an endpoint outside the region's
-// partition could not sign for it), and false for any other client, or one
-// without a region, whose partition cannot be told.
+// region, also when it has a BaseEndpoint (requests are signed for the
+// region, so an endpoint is assumed to be in the region's partition); and
+// false for any other client, or one without a region, whose partition
+// cannot be told (see PoolOptions.ClientPartition).
 func clientPartition(c AssumeRoleAPIClient) (string, bool) {
 	sc, ok := c.(*sts.Client)
 	if !ok || sc == nil {

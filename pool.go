@@ -126,7 +126,10 @@ func NewPool(client AssumeRoleAPIClient, resolver Resolver, optFns ...func(*Pool
 //
 // The provider is safe for concurrent use and already caches; do not wrap
 // it in [aws.NewCredentialsCache]. If the pool evicts the entry, the
-// provider goes on working through the pool.
+// provider goes on working: its next Retrieve puts the entry back into the
+// pool (evicting another if the pool is full), or, if the pair has a new
+// entry by then, uses that one, handing it the still-valid credentials.
+// Its Retrieve has [Pool.Retrieve]'s behaviour, context values included.
 func (p *Pool) Credentials(tenantID, roleARN string) (aws.CredentialsProvider, error) {
 	e, err := p.entry(tenantID, roleARN)
 	if err != nil {

@@ -82,6 +82,12 @@ type PoolOptions struct {
 
 	// RefreshTimeout bounds one shared refresh (resolver and AssumeRole).
 	// Defaults to [DefaultRefreshTimeout]. Must not be negative.
+	//
+	// A shared refresh runs on a context that keeps the values (trace
+	// spans, loggers, SDK middleware values) of the caller that started it,
+	// but neither its deadline nor its cancellation: RefreshTimeout and
+	// Close bound it instead. The values of the other callers that share
+	// it, and of the callers of later refreshes, are not seen.
 	RefreshTimeout time.Duration
 
 	// ClientPartition is the AWS partition that the client passed to
