@@ -61,7 +61,7 @@ type dayResult struct {
 	expiredServed    int64         // Retrieve calls that returned expired credentials
 	minGap, maxGap   time.Duration // between a pair's consecutive AssumeRole calls
 	maxOverlap       time.Duration // between a pair's consecutive credential sets
-	wall             time.Duration
+	wall             time.Duration // of the run; 0 in a synctest bubble, whose clock stands still
 }
 
 // tenantDay is what the simulated day tracks per tenant.
@@ -97,7 +97,7 @@ type callerCount struct {
 // a caller waited.
 //
 // simulateDay must run where cfg.settle works: in a synctest bubble for
-// synctest.Wait.
+// synctest.Wait, anywhere for settleByStall.
 func simulateDay(cfg dayConfig) (dayResult, error) {
 	start := time.Now()
 	clk := externalidtest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
@@ -271,6 +271,7 @@ func simulateDay(cfg dayConfig) (dayResult, error) {
 	return res, nil
 }
 
+// earliest returns the earlier of a and b.
 func earliest(a, b time.Time) time.Time {
 	if b.Before(a) {
 		return b
@@ -278,6 +279,7 @@ func earliest(a, b time.Time) time.Time {
 	return a
 }
 
+// latest returns the later of a and b.
 func latest(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b
