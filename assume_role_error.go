@@ -3,6 +3,7 @@ package externalid
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/aws/smithy-go"
@@ -78,7 +79,8 @@ func newAssumeRoleError(tenantID, roleARN string, id ExternalID, err error) *Ass
 // error code whose message has the value replaced.
 func redact(err error, id ExternalID) error {
 	v := id.Value()
-	if v == "" || !strings.Contains(err.Error(), v) {
+	msg := err.Error()
+	if v == "" || !strings.Contains(msg, v) && !strings.Contains(msg, url.QueryEscape(v)) {
 		return err
 	}
 	code, fault := "", smithy.FaultUnknown
@@ -88,7 +90,7 @@ func redact(err error, id ExternalID) error {
 	}
 	return &smithy.GenericAPIError{
 		Code:    code,
-		Message: strings.ReplaceAll(err.Error(), v, id.String()),
+		Message: strings.NewReplacer(v, id.String(), url.QueryEscape(v), id.String()).Replace(msg),
 		Fault:   fault,
 	}
 }

@@ -93,10 +93,8 @@ func (e *poolEntry) ProviderSources() []aws.CredentialSource {
 
 // retrieve serves fresh credentials without a lock or allocation, and
 // leaves everything else to retrieveSlow.
+// Its callers have checked that the pool is open.
 func (e *poolEntry) retrieve(ctx context.Context) (aws.Credentials, error) {
-	if e.pool.closed.Load() {
-		return aws.Credentials{}, ErrPoolClosed
-	}
 	now := e.pool.opts.Now()
 	n := now.UnixNano()
 	if last := e.lastUsed.Load(); n-last >= e.pool.touchNs {

@@ -4,7 +4,7 @@ import "time"
 
 // SweepIdle runs the janitor's idle sweep now, for tests that move an
 // injected clock instead of waiting for the janitor's real-time ticker.
-func (p *Pool) SweepIdle() { p.sweepIdle() }
+func (p *Pool) SweepIdle() { p.reportIdle(p.sweep()) }
 
 // WithJanitorTicks makes the pool's janitor wake on ticks instead of its
 // real-time ticker.

@@ -40,10 +40,6 @@ func (p *Pool) janitor() {
 	}
 }
 
-// sweepIdle evicts the entries unused for longer than IdleTimeout and
-// reports them.
-func (p *Pool) sweepIdle() { p.reportIdle(p.sweep()) }
-
 // sweep evicts the entries unused for longer than IdleTimeout and returns
 // them.
 func (p *Pool) sweep() []*poolEntry {

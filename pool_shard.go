@@ -95,13 +95,7 @@ func (p *Pool) keyHash(k poolKey) uint64 {
 // recency.
 func (s *poolShard) get(k poolKey, h uint64) (*poolEntry, bool) {
 	s.mu.RLock()
-	e := s.byHash[h]
-	if e != nil && e.key != k {
-		e = nil
-		if s.collided != nil {
-			e = s.collided[k]
-		}
-	}
+	e := s.lookupLocked(k, h)
 	s.mu.RUnlock()
 	return e, e != nil
 }
@@ -141,7 +135,7 @@ func (s *poolShard) insert(e *poolEntry) (got *poolEntry, added bool) {
 }
 
 // lookupLocked returns the entry of k, whose hash is h, or nil. s.mu must
-// be held.
+// be held, for reading at least.
 func (s *poolShard) lookupLocked(k poolKey, h uint64) *poolEntry {
 	e := s.byHash[h]
 	if e != nil && e.key != k {

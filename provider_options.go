@@ -20,15 +20,13 @@ const (
 	// MaxSessionDuration must allow it too.
 	MaxDuration = 12 * time.Hour
 
-	maxPolicyLen         = 2048
-	maxPolicyARNs        = 10
-	minPolicyARNLen      = 20
-	maxPolicyARNLen      = 2048
-	maxSessionTags       = 50
-	maxTagKeyLen         = 128
-	maxTagValueLen       = 256
-	minSourceIdentityLen = 2
-	maxSourceIdentityLen = 64
+	maxPolicyLen    = 2048
+	maxPolicyARNs   = 10
+	minPolicyARNLen = 20
+	maxPolicyARNLen = 2048
+	maxSessionTags  = 50
+	maxTagKeyLen    = 128
+	maxTagValueLen  = 256
 )
 
 // ProviderOptions configures a [Provider]. They mirror stscreds'
@@ -112,8 +110,7 @@ func (o ProviderOptions) validate(tenantID string) (ProviderOptions, error) {
 	if err := validateTags(o.Tags, o.TransitiveTagKeys); err != nil {
 		return o, err
 	}
-	if o.SourceIdentity != "" && (len(o.SourceIdentity) < minSourceIdentityLen ||
-		len(o.SourceIdentity) > maxSourceIdentityLen || !isSessionChars(o.SourceIdentity)) {
+	if o.SourceIdentity != "" && !isSessionName(o.SourceIdentity) {
 		return o, optionsError("SourceIdentity %q must be 2 to 64 characters from [A-Za-z0-9_+=,.@-]", o.SourceIdentity)
 	}
 	if o.Now == nil {
@@ -210,12 +207,19 @@ func isSessionName(s string) bool {
 // isSessionChars reports whether s is made of STS's [\w+=,.@-].
 func isSessionChars(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isWordChar(c) && !strings.ContainsRune("+=,.@-", rune(c)) {
+		if !isSessionChar(s[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func isSessionChar(c byte) bool {
+	switch c {
+	case '+', '=', ',', '.', '@', '-':
+		return true
+	}
+	return isWordChar(c)
 }
 
 // isTagText reports whether s matches IAM's tag pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]*.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +273,18 @@ func TestRetrieveRedactsAnEchoedValue(t *testing.T) {
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationError" {
 		t.Errorf("redacted error lost its code: %v", err)
+	}
+}
+
+func TestRetrieveRedactsAQueryEscapedEcho(t *testing.T) {
+	const value = "tenant:a/b+c=d"
+	client := &fakeSTS{deny: func(in *sts.AssumeRoleInput) error {
+		return &smithy.GenericAPIError{Code: "ValidationError", Message: "bad request: ExternalId=" + url.QueryEscape(aws.ToString(in.ExternalId))}
+	}}
+	p, _ := externalid.NewProvider(client, testRole, "acme", staticResolver(value))
+	_, err := p.Retrieve(context.Background())
+	if err == nil || strings.Contains(err.Error(), url.QueryEscape(value)) || strings.Contains(err.Error(), value) {
+		t.Fatalf("Retrieve() error = %v; want an error without the value in any form", err)
 	}
 }
 

@@ -153,6 +153,7 @@ type VerifyError struct {
 	Err    error
 }
 
+// Error names the role, the tenant and the probes that failed.
 func (e *VerifyError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "onboarding: verify role %s for tenant %q: ", e.Report.RoleARN, e.Report.TenantID)

@@ -83,25 +83,6 @@ func (c *Cache[K, V]) Remove(key K) bool {
 	return true
 }
 
-// Oldest returns the least recently used entry without changing its recency.
-func (c *Cache[K, V]) Oldest() (key K, value V, ok bool) {
-	if len(c.items) == 0 {
-		return key, value, false
-	}
-	n := c.root.prev
-	return n.key, n.value, true
-}
-
-// RangeOldest calls fn for each entry from the least to the most recently
-// used, until fn returns false. fn must not modify the cache.
-func (c *Cache[K, V]) RangeOldest(fn func(key K, value V) bool) {
-	for n := c.root.prev; n != &c.root; n = n.prev {
-		if !fn(n.key, n.value) {
-			return
-		}
-	}
-}
-
 func (c *Cache[K, V]) moveToFront(n *node[K, V]) {
 	if c.root.next == n {
 		return

@@ -1,5 +1,3 @@
-// Package externalidvet defines an Analyzer that reports STS AssumeRole
-// requests that can be sent without an ExternalId.
 package externalidvet
 
 import (
