@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // AssumeRoleError reports a failed STS AssumeRole call. It never holds the
@@ -60,18 +62,14 @@ func (e *AssumeRoleError) denied() bool {
 	return apiErrorCode(e.Err) == "AccessDenied"
 }
 
-// requestIDError is implemented by the SDK's response errors.
-type requestIDError interface {
-	ServiceRequestID() string
-}
-
 func newAssumeRoleError(tenantID, roleARN string, id ExternalID, err error) *AssumeRoleError {
-	e := &AssumeRoleError{TenantID: tenantID, RoleARN: roleARN, Fingerprint: id.Fingerprint(), Err: redact(err, id)}
-	var rid requestIDError
-	if errors.As(err, &rid) {
-		e.RequestID = rid.ServiceRequestID()
+	return &AssumeRoleError{
+		TenantID:    tenantID,
+		RoleARN:     roleARN,
+		RequestID:   awserr.RequestID(err),
+		Fingerprint: id.Fingerprint(),
+		Err:         redact(err, id),
 	}
-	return e
 }
 
 // redact returns err, or, if its message holds the ExternalId (as a

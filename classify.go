@@ -5,18 +5,13 @@ import (
 	"errors"
 	"net"
 
-	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // apiErrorCode returns the AWS error code in err's chain, or "".
-func apiErrorCode(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorCode()
-	}
-	return ""
-}
+func apiErrorCode(err error) string { return awserr.Code(err) }
 
 // transientCodes are AWS error codes that say "try again later".
 var transientCodes = map[string]bool{

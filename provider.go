@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -12,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // ProviderName is the Source of the credentials a [Provider] returns.
@@ -191,18 +192,8 @@ func (p *Provider) input(id ExternalID) *sts.AssumeRoleInput {
 	return in
 }
 
-// isNil reports whether v is nil, or a nil pointer, func or map in an
-// interface, which would pass a plain nil check and panic on first use.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	switch rv := reflect.ValueOf(v); rv.Kind() {
-	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Interface, reflect.Slice:
-		return rv.IsNil()
-	}
-	return false
-}
+// isNil reports whether v is nil, or a typed nil that a plain check misses.
+func isNil(v any) bool { return awserr.IsNil(v) }
 
 // errNoCredentials reports an AssumeRole response without credentials.
 var errNoCredentials = errors.New("externalid: STS AssumeRole returned no credentials")

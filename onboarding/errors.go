@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/smithy-go"
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // Sentinel errors, for [errors.Is].
@@ -34,13 +34,7 @@ var (
 )
 
 // apiErrorCode returns the AWS error code in err's chain, or "".
-func apiErrorCode(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorCode()
-	}
-	return ""
-}
+func apiErrorCode(err error) string { return awserr.Code(err) }
 
 // TenantMismatchError reports that the secret [StoreExternalID] would use
 // for a tenant exists and is tagged with another tenant: the naming

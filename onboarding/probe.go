@@ -9,20 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantrole/externalid"
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
-// requestIDError is implemented by the SDK's response errors.
-type requestIDError interface {
-	ServiceRequestID() string
-}
-
-func requestID(err error) string {
-	var rid requestIDError
-	if errors.As(err, &rid) {
-		return rid.ServiceRequestID()
-	}
-	return ""
-}
+func requestID(err error) string { return awserr.RequestID(err) }
 
 // outcome classifies an AssumeRole result.
 func outcome(err error) string {

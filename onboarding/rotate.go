@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/tenantrole/externalid"
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // RotationAPIClient is the Secrets Manager operations a [Rotator] calls,
@@ -91,7 +92,7 @@ type Rotator struct {
 // them with verifier before promoting. A nil client or verifier is an error
 // wrapping [ErrInvalidArgument].
 func NewRotator(client RotationAPIClient, verifier *Verifier, optFns ...func(*RotatorOptions)) (*Rotator, error) {
-	if client == nil || verifier == nil {
+	if awserr.IsNil(client) || awserr.IsNil(verifier) {
 		return nil, fmt.Errorf("%w: NewRotator needs a Secrets Manager client and a Verifier", ErrInvalidArgument)
 	}
 	var opts RotatorOptions

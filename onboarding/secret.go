@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/tenantrole/externalid"
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // DefaultTenantTagKey is the tag that names the tenant on its secret.
@@ -85,7 +86,7 @@ type StoreResult struct {
 // otherwise the error wraps [externalid.ErrInvalidExternalID] (and never
 // holds the content). A secret scheduled for deletion is an error too.
 func StoreExternalID(ctx context.Context, client CreateSecretAPIClient, tenantID string, optFns ...func(*SecretOptions)) (*StoreResult, error) {
-	if client == nil {
+	if awserr.IsNil(client) {
 		return nil, fmt.Errorf("%w: StoreExternalID needs a Secrets Manager client, got nil", ErrInvalidArgument)
 	}
 	if err := externalid.ValidateTenantID(tenantID); err != nil {

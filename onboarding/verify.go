@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantrole/externalid"
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // DefaultVerifySessionName is the role session name of the probes, as the
@@ -57,7 +58,7 @@ type Verifier struct {
 // client or resolver, or invalid options, are an error wrapping
 // [ErrInvalidArgument].
 func NewVerifier(client STSAPIClient, resolver externalid.Resolver, optFns ...func(*VerifierOptions)) (*Verifier, error) {
-	if client == nil || resolver == nil {
+	if awserr.IsNil(client) || awserr.IsNil(resolver) {
 		return nil, fmt.Errorf("%w: NewVerifier needs an STS client and a Resolver", ErrInvalidArgument)
 	}
 	var opts VerifierOptions
