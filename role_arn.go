@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // ParseRoleARN parses an IAM role ARN such as
@@ -22,7 +24,7 @@ func ParseRoleARN(roleARN string) (arn.ARN, error) {
 		return arn.ARN{}, fmt.Errorf("%w: %q is an ARN of service %q; want an IAM role (service iam)", ErrInvalidRoleARN, roleARN, a.Service)
 	case a.Region != "":
 		return arn.ARN{}, fmt.Errorf("%w: %q has a region; IAM role ARNs have none", ErrInvalidRoleARN, roleARN)
-	case !isAccountID(a.AccountID):
+	case !awserr.IsAccountID(a.AccountID):
 		return arn.ARN{}, fmt.Errorf("%w: %q has account %q; want 12 digits", ErrInvalidRoleARN, roleARN, a.AccountID)
 	case !isRoleResource(a.Resource):
 		return arn.ARN{}, fmt.Errorf("%w: %q names %q; want role/<path/><name> with a name of 1 to 64 characters from [A-Za-z0-9_+=,.@-]",
@@ -64,16 +66,4 @@ func isPartition(p string) bool {
 		}
 	}
 	return !strings.HasSuffix(p, "-")
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
 	"github.com/tenantrole/externalid"
+	"github.com/tenantrole/externalid/internal/awserr"
 )
 
 // trustPolicy is an IAM policy document; the field order is AWS's.
@@ -124,27 +125,15 @@ func contains(list []string, s string) bool {
 // validatePrincipal accepts a 12-digit account id or an IAM ARN of an
 // account root, a user or a role.
 func validatePrincipal(principal string) error {
-	if isAccountID(principal) {
+	if awserr.IsAccountID(principal) {
 		return nil
 	}
 	a, err := arn.Parse(principal)
-	if err == nil && a.Service == "iam" && a.Region == "" && isAccountID(a.AccountID) &&
+	if err == nil && a.Service == "iam" && a.Region == "" && awserr.IsAccountID(a.AccountID) &&
 		(a.Resource == "root" || strings.HasPrefix(a.Resource, "user/") || strings.HasPrefix(a.Resource, "role/")) {
 		return nil
 	}
 	return fmt.Errorf("%w: principal %q is not a 12-digit account id or an IAM ARN of a role, user or account root (arn:aws:iam::111122223333:role/Name)", ErrInvalidArgument, principal)
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // PrincipalOf turns a GetCallerIdentity ARN into the principal a trust

@@ -67,10 +67,7 @@ send it to the customer only.
 		_, err = fmt.Fprint(a.stdout, tpl)
 		return err
 	}
-	if err := requireTenant(fs, tenant); err != nil {
-		return err
-	}
-	cl, err := c.connect(ctx)
+	cl, err := c.connectTenant(ctx, fs, tenant)
 	if err != nil {
 		return err
 	}

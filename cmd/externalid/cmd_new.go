@@ -40,10 +40,7 @@ ExternalId's fingerprint, never the value.`)
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	if err := requireTenant(fs, tenant); err != nil {
-		return err
-	}
-	cl, err := c.connect(ctx)
+	cl, err := c.connectTenant(ctx, fs, tenant)
 	if err != nil {
 		return err
 	}

@@ -26,10 +26,7 @@ The value itself is printed only with --reveal.`)
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	if err := requireTenant(fs, tenant); err != nil {
-		return err
-	}
-	cl, err := c.connect(ctx)
+	cl, err := c.connectTenant(ctx, fs, tenant)
 	if err != nil {
 		return err
 	}

@@ -27,10 +27,7 @@ The output holds the ExternalId value: send it to the customer only.
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	if err := requireTenant(fs, tenant); err != nil {
-		return err
-	}
-	cl, err := c.connect(ctx)
+	cl, err := c.connectTenant(ctx, fs, tenant)
 	if err != nil {
 		return err
 	}

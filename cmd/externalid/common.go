@@ -119,6 +119,14 @@ func requireTenant(fs *flag.FlagSet, tenantID string) error {
 	return nil
 }
 
+// connectTenant checks the --tenant flag, then connects.
+func (c *common) connectTenant(ctx context.Context, fs *flag.FlagSet, tenantID string) (*clients, error) {
+	if err := requireTenant(fs, tenantID); err != nil {
+		return nil, err
+	}
+	return c.connect(ctx)
+}
+
 // requireRoleARN checks the --role-arn flag: an IAM role ARN, as
 // [externalid.ParseRoleARN] accepts it.
 func requireRoleARN(fs *flag.FlagSet, roleARN string) error {

@@ -32,6 +32,19 @@ func RequestID(err error) string {
 	return ""
 }
 
+// IsAccountID reports whether s is an AWS account id: 12 digits.
+func IsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // IsNil reports whether v is nil, or a nil pointer, func, map, chan or
 // slice held in an interface, which passes a plain nil check and panics on
 // first use.

@@ -34,6 +34,14 @@ func TestCodeAndRequestID(t *testing.T) {
 	}
 }
 
+func TestIsAccountID(t *testing.T) {
+	for s, want := range map[string]bool{"111122223333": true, "11112222333": false, "1111222233334": false, "11112222333a": false, "": false} {
+		if got := awserr.IsAccountID(s); got != want {
+			t.Errorf("IsAccountID(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
+
 func TestIsNil(t *testing.T) {
 	var client *sts.Client
 	var fn func()
